@@ -1,0 +1,28 @@
+// The distill CLI: one commander program; each command lives in its own file and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { distillVersion } from '../version.js';
+import { reportFailure } from './report-failure.js';
+
+export function buildProgram(): Command {
+  const program = new Command('distill')
+    .description('Declarative knowledge-distillation experiments on TensorFlow.js')
+    .version(distillVersion(), '-V, --version')
+    .option('--debug', 'print stack traces for every error')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 a run failed, 2 invalid input. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportFailure(error, argv.includes('--debug'));
+  }
+}

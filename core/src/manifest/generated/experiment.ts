@@ -1,0 +1,292 @@
+/* GENERATED FILE: do not edit. Generated from schemas/experiment.schema.json by `npm run generate:types`. */
+
+/**
+ * A number, or a schedule over epochs.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "ScheduledNumber".
+ */
+export type ScheduledNumber = number | NumberSchedule;
+
+/**
+ * A distill experiment manifest: a teacher, a student, the losses that transfer knowledge between them, and how to train, track and sweep.
+ */
+export interface Experiment {
+  /**
+   * Path or URL of this schema, so editors complete and check the manifest.
+   */
+  $schema?: string;
+  /**
+   * Experiment name: letters, digits, '.', '_' and '-'. Used in run directories and as the MLflow run name.
+   */
+  name: string;
+  /**
+   * Free text, recorded as the MLflow run note.
+   */
+  description?: string;
+  /**
+   * Seed for data order, initial weights and dropout.
+   */
+  seed?: number;
+  /**
+   * Compute backend. auto: tensorflow-gpu, then tensorflow (when installed), else wasm.
+   */
+  backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
+  /**
+   * Module specifiers of custom plugins: paths relative to this manifest, or npm package names.
+   */
+  plugins?: string[];
+  dataset: DatasetReference;
+  teacher: TeacherReference;
+  student: ModelReference;
+  /**
+   * Terms of the student's objective; the total is their weighted sum.
+   *
+   * @minItems 1
+   */
+  losses: [LossReference, ...LossReference[]];
+  optimizer?: OptimizerReference;
+  scheduler?: SchedulerReference;
+  training: Training;
+  tracking?: TrackerReference;
+  sweep?: Sweep;
+}
+/**
+ * A registered dataset plugin and its params.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "DatasetReference".
+ */
+export interface DatasetReference {
+  /**
+   * Name of a dataset plugin (see `distill plugins`).
+   */
+  type: string;
+  params?: Params;
+}
+/**
+ * Parameters of the plugin, validated against the schema the plugin declares.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Params".
+ */
+export interface Params {
+  [k: string]: unknown;
+}
+/**
+ * The teacher: a model plugin. A teacher without trained weights is trained first, in a teacher stage configured by `train`.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "TeacherReference".
+ */
+export interface TeacherReference {
+  /**
+   * Name of a model plugin (see `distill plugins`).
+   */
+  type: string;
+  params?: Params;
+  train?: TeacherTraining;
+}
+/**
+ * How the teacher stage trains a teacher that has no saved weights (hard labels, cross-entropy).
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "TeacherTraining".
+ */
+export interface TeacherTraining {
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: OptimizerReference;
+  scheduler?: SchedulerReference;
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "OptimizerReference".
+ */
+export interface OptimizerReference {
+  /**
+   * Name of an optimizer plugin.
+   */
+  type: string;
+  params?: Params;
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "SchedulerReference".
+ */
+export interface SchedulerReference {
+  /**
+   * Name of a learning-rate scheduler plugin.
+   */
+  type: string;
+  params?: Params;
+}
+/**
+ * A registered model plugin and its params.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "ModelReference".
+ */
+export interface ModelReference {
+  /**
+   * Name of a model plugin (see `distill plugins`).
+   */
+  type: string;
+  params?: Params;
+}
+/**
+ * A registered loss plugin, its params and its weight in the total.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "LossReference".
+ */
+export interface LossReference {
+  /**
+   * Name of a loss plugin (see `distill plugins`).
+   */
+  type: string;
+  params?: Params;
+  weight?: ScheduledNumber;
+  /**
+   * Name under which the term is logged (default: the type; repeated types get a suffix).
+   */
+  name?: string;
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "NumberSchedule".
+ */
+export interface NumberSchedule {
+  /**
+   * linear: straight line; cosine: half-cosine from `from` to `to`.
+   */
+  schedule: 'linear' | 'cosine';
+  /**
+   * Value in the first epoch.
+   */
+  from: number;
+  /**
+   * Value from epoch `epochs` on (the last epoch by default).
+   */
+  to: number;
+  /**
+   * Epochs over which to move from `from` to `to` (default: the whole stage).
+   */
+  epochs?: number;
+}
+/**
+ * The student stage.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Training".
+ */
+export interface Training {
+  epochs: number;
+  batchSize?: number;
+  /**
+   * Reshuffle the training split every epoch (seeded).
+   */
+  shuffle?: boolean;
+  /**
+   * Evaluate on the validation split every N epochs.
+   */
+  evalEvery?: number;
+  /**
+   * Also train the same student, from the same initial weights, on hard labels alone with the same budget.
+   */
+  baseline?: boolean;
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "TrackerReference".
+ */
+export interface TrackerReference {
+  /**
+   * Name of a tracker plugin (`local`, `mlflow`).
+   */
+  type: string;
+  params?: Params;
+}
+/**
+ * A hyperparameter sweep over this manifest (run with `distill sweep`).
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Sweep".
+ */
+export interface Sweep {
+  method?: 'grid' | 'random' | 'tpe';
+  metric?: {
+    name: string;
+    goal?: 'maximize' | 'minimize';
+  };
+  /**
+   * Search space, keyed by manifest path (`losses.0.params.temperature`).
+   */
+  parameters: {
+    [k: string]: SweepParameter;
+  };
+  /**
+   * Most trials to run (required for random and tpe over continuous spaces).
+   */
+  runCap?: number;
+  /**
+   * Trials at once (default: CPU cores).
+   */
+  concurrency?: number;
+  /**
+   * Seed of the search (default: the manifest seed).
+   */
+  seed?: number;
+  earlyTerminate?: EarlyTerminate;
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "SweepParameter".
+ */
+export interface SweepParameter {
+  /**
+   * Discrete choices.
+   *
+   * @minItems 1
+   */
+  values?: [unknown, ...unknown[]];
+  /**
+   * A single fixed value.
+   */
+  value?: {
+    [k: string]: unknown;
+  };
+  /**
+   * Continuous or integer range between min and max.
+   */
+  distribution?: 'uniform' | 'log_uniform' | 'int_uniform' | 'q_uniform' | 'q_log_uniform';
+  min?: number;
+  max?: number;
+  /**
+   * Quantization step for q_ distributions.
+   */
+  q?: number;
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "EarlyTerminate".
+ */
+export interface EarlyTerminate {
+  type: 'median' | 'hyperband';
+  /**
+   * median: judge a trial only from this epoch on.
+   */
+  minEpochs?: number;
+  /**
+   * median: trials that must have reached the epoch first.
+   */
+  minTrials?: number;
+  /**
+   * hyperband: keep the top 1/eta at each bracket.
+   */
+  eta?: number;
+  /**
+   * hyperband: first bracket epoch.
+   */
+  minIter?: number;
+}

@@ -1,0 +1,20 @@
+// What a plugin may know about the run it is built for; bound in the child container next to its params.
+import type { DatasetInfo } from './dataset-plugin.js';
+
+export const PluginParams = Symbol.for('distill.PluginParams');
+export const BuildContextToken = Symbol.for('distill.BuildContext');
+
+export interface BuildContext {
+  /** Directory of the manifest: relative paths in params resolve from here. */
+  readonly manifestDir: string;
+  /** The run's seed; plugins derive their own seeds from it so runs are reproducible. */
+  readonly seed: number;
+  /** The manifest section being built, as a JSON pointer (`/teacher`, `/losses/1`). */
+  readonly pointer: string;
+  /** Shape and classes of the dataset, once it is loaded (models and losses need them). */
+  readonly dataset?: DatasetInfo;
+  /** Role of a model: the same plugin builds teachers and students. */
+  readonly role?: 'teacher' | 'student';
+  /** Extra services the caller provides (e.g. the run directory for trackers). */
+  readonly services?: Readonly<Record<string, unknown>>;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { inject } from 'inversify';
+import { PluginHost } from './plugin-host.js';
+import { pluginModule } from './plugin-module.js';
+import { definePlugin } from './define-plugin.js';
+import { PluginParams, BuildContextToken, type BuildContext } from './build-context.js';
+import type { LearningRateSchedule } from './scheduler-plugin.js';
+
+const context: BuildContext = { manifestDir: '/tmp', seed: 1, pointer: '/scheduler' };
+
+const halving = definePlugin({
+  kind: 'scheduler',
+  name: 'halving',
+  description: 'halves the learning rate every epoch',
+  paramsSchema: { type: 'object', properties: { floor: { type: 'number', default: 0 } }, additionalProperties: false } as const,
+  create: (params) => ({
+    learningRateAt: (step, c) => Math.max(params.floor, c.baseLearningRate / 2 ** Math.floor(step / c.stepsPerEpoch)),
+  }),
+});
+
+class FixedRate implements LearningRateSchedule {
+  constructor(
+    @inject(PluginParams) private readonly params: { rate: number },
+    @inject(BuildContextToken) readonly context: BuildContext,
+  ) {}
+  learningRateAt(): number {
+    return this.params.rate;
+  }
+}
+
+const fixed = definePlugin({
+  kind: 'scheduler',
+  name: 'fixed',
+  description: 'a fixed rate',
+  paramsSchema: { type: 'object', properties: { rate: { type: 'number' } }, required: ['rate'], additionalProperties: false } as const,
+  implementation: FixedRate,
+});
+
+describe('plugin registry', () => {
+  it('builds a factory plugin with its params bound in a child container', async () => {
+    const host = PluginHost.create([pluginModule('test-a', [halving])]);
+    const schedule = await host.registries.scheduler.build('halving', { floor: 0.1 }, context, host.container);
+    expect(schedule.learningRateAt(25, { baseLearningRate: 1, stepsPerEpoch: 10, totalSteps: 100 })).toBe(0.25);
+    expect(schedule.learningRateAt(95, { baseLearningRate: 1, stepsPerEpoch: 10, totalSteps: 100 })).toBe(0.1);
+  });
+
+  it('builds a class plugin through constructor injection', async () => {
+    const host = PluginHost.create([pluginModule('test-a', [fixed])]);
+    const schedule = (await host.registries.scheduler.build('fixed', { rate: 0.5 }, context, host.container)) as FixedRate;
+    expect(schedule.learningRateAt()).toBe(0.5);
+    expect(schedule.context.pointer).toBe('/scheduler');
+  });
+
+  it('fails loudly on a duplicate name, naming both sources', () => {
+    const copy = { ...halving };
+    expect(() => PluginHost.create([pluginModule('package-one', [halving]), pluginModule('package-two', [copy])])).toThrow(
+      'two scheduler plugins are named "halving": one from package-one, one from package-two',
+    );
+  });
+
+  it('suggests the nearest name for an unknown plugin', () => {
+    const host = PluginHost.create([pluginModule('test-a', [halving, fixed])]);
+    expect(() => host.registries.scheduler.get('halvign')).toThrow('unknown scheduler "halvign"; did you mean "halving"? valid: fixed, halving');
+  });
+});

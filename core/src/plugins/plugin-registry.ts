@@ -1,0 +1,98 @@
+// One registry per plugin kind: name → definition, filled from the container's contributions.
+import { Container } from 'inversify';
+import type { PluginKind } from './plugin-kind.js';
+import { PLUGIN_KINDS } from './plugin-kind.js';
+import type { PluginDefinition } from './plugin-definition.js';
+import { isClassPlugin } from './plugin-definition.js';
+import type { PluginInstanceOf } from './plugin-instances.js';
+import { PLUGIN_TOKENS } from './plugin-instances.js';
+import { BuildContextToken, PluginParams } from './build-context.js';
+import type { BuildContext } from './build-context.js';
+import { suggestion } from './did-you-mean.js';
+
+export class PluginConflictError extends Error {
+  constructor(kind: PluginKind, name: string, first: string, second: string) {
+    super(`two ${kind} plugins are named "${name}": one from ${first}, one from ${second}; rename one of them`);
+    this.name = 'PluginConflictError';
+  }
+}
+
+export class UnknownPluginError extends Error {
+  constructor(readonly kind: PluginKind, readonly requested: string, readonly known: readonly string[]) {
+    super(`unknown ${kind} "${requested}"; ${suggestion(requested, known)}`);
+    this.name = 'UnknownPluginError';
+  }
+}
+
+const PluginInstance = Symbol.for('distill.PluginInstance');
+
+export class PluginRegistry<K extends PluginKind = PluginKind> {
+  private readonly plugins = new Map<string, PluginDefinition<K>>();
+
+  constructor(readonly kind: K) {}
+
+  add(plugin: PluginDefinition<K>): void {
+    const existing = this.plugins.get(plugin.name);
+    if (existing && existing !== plugin) {
+      throw new PluginConflictError(this.kind, plugin.name, existing.source ?? 'an unnamed source', plugin.source ?? 'an unnamed source');
+    }
+    this.plugins.set(plugin.name, plugin);
+  }
+
+  has(name: string): boolean {
+    return this.plugins.has(name);
+  }
+
+  names(): string[] {
+    return [...this.plugins.keys()].sort();
+  }
+
+  list(): PluginDefinition<K>[] {
+    return this.names().map((name) => this.plugins.get(name)!);
+  }
+
+  get(name: string): PluginDefinition<K> {
+    const plugin = this.plugins.get(name);
+    if (!plugin) throw new UnknownPluginError(this.kind, name, this.names());
+    return plugin;
+  }
+
+  /**
+   * Builds an instance in a child container that holds the validated params and the build context as constants,
+   * so a plugin never reads globals.
+   */
+  async build(name: string, params: unknown, context: BuildContext, parent: Container): Promise<PluginInstanceOf<K>> {
+    const plugin = this.get(name);
+    const child = new Container({ parent });
+    child.bind(PluginParams).toConstantValue(params);
+    child.bind(BuildContextToken).toConstantValue(context);
+    if (isClassPlugin(plugin)) {
+      child.bind(PluginInstance).to(plugin.implementation);
+    } else {
+      child
+        .bind(PluginInstance)
+        .toResolvedValue((p: unknown, c: BuildContext) => plugin.create(p, c), [PluginParams, BuildContextToken]);
+    }
+    return child.getAsync<PluginInstanceOf<K>>(PluginInstance);
+  }
+}
+
+export type PluginRegistries = { readonly [K in PluginKind]: PluginRegistry<K> };
+
+/** Reads every contributed plugin definition out of the container, one registry per kind. */
+export function collectRegistries(container: Container): PluginRegistries {
+  const registries = Object.fromEntries(PLUGIN_KINDS.map((kind) => [kind, new PluginRegistry(kind)])) as unknown as {
+    [K in PluginKind]: PluginRegistry<K>;
+  };
+  for (const kind of PLUGIN_KINDS) {
+    const token = PLUGIN_TOKENS[kind];
+    const definitions = container.isBound(token) ? container.getAll<PluginDefinition>(token) : [];
+    for (const definition of definitions) {
+      if (definition.kind !== kind) {
+        throw new Error(`plugin "${definition.name}" from ${definition.source ?? 'an unnamed source'} declares kind "${definition.kind}" but was contributed as a ${kind}`);
+      }
+      (registries[kind] as PluginRegistry).add(definition);
+    }
+  }
+  return registries;
+}

@@ -1,0 +1,19 @@
+// Second validation pass: checks only a plugin can make (a layer name the model lacks), reported like schema errors.
+import type { DistillModel } from './model-plugin.js';
+import type { DatasetInfo } from './dataset-plugin.js';
+
+export interface SemanticIssue {
+  /** JSON pointer relative to the plugin's `params` (`/teacherLayer`), or '' for the section itself. */
+  readonly pointer: string;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface SemanticCheckContext {
+  /** Built lazily: only checks that need a model pay for building it. */
+  teacher(): Promise<DistillModel>;
+  student(): Promise<DistillModel>;
+  dataset(): Promise<DatasetInfo>;
+}
+
+export type SemanticCheck<P> = (params: P, context: SemanticCheckContext) => SemanticIssue[] | Promise<SemanticIssue[]>;

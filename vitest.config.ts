@@ -1,0 +1,30 @@
+// One vitest run for the whole workspace: unit tests beside the sources, end-to-end tests in test/.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+// Unit tests import the workspace packages from source, so no build is needed between an edit and a test.
+const alias = {
+  '@distill/core': source('./core/src/index.ts'),
+  '@distill/plugins': source('./plugins/src/index.ts'),
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'core', include: ['core/src/**/*.test.ts'], testTimeout: 60_000 } },
+      { resolve: { alias }, test: { name: 'plugins', include: ['plugins/src/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/setup/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
