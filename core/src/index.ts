@@ -17,8 +17,11 @@ export * from './plugins/plugin-module.js';
 export * from './plugins/plugin-host.js';
 export * from './plugins/did-you-mean.js';
 export * from './schedules/scheduled-number.js';
+export * from './io/model-files.js';
 export * from './errors.js';
 export type * from './manifest/generated/experiment.js';
 export { distillVersion } from './version.js';
 // One copy of inversify for every plugin: plugins import it from here.
 export { inject, injectable, ContainerModule, Container } from 'inversify';
+export { seededRandom, shuffledIndices, deriveSeed, type SeededRandom } from './random/seeded-random.js';
+export { maskedCrossEntropy } from './losses/masked-cross-entropy.js';

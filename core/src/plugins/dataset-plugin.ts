@@ -22,6 +22,11 @@ export interface Dataset extends DatasetInfo {
   readonly train: DataSplit;
   readonly validation?: DataSplit;
   readonly test: DataSplit;
+  /**
+   * What a teacher stage trains on, when it differs from the labelled part of `train`: a dataset that hides labels from
+   * the student (a transfer set) can give the teacher, which stands for a model trained elsewhere, the full labels.
+   */
+  readonly teacherTrain?: DataSplit;
   /** A stable digest of everything that defines the data, for caches (teacher outputs, trained teachers). */
   readonly fingerprint: string;
 }

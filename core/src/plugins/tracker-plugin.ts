@@ -19,8 +19,12 @@ export type RunEvent =
   | { readonly type: 'artifact'; readonly path: string }
   | { readonly type: 'run-ended'; readonly status: RunStatus; readonly endTime: number; readonly error?: string };
 
+/** An event as the run journal (`events.jsonl`) holds it: numbered from 1 in the order it happened. */
+export type RecordedEvent = RunEvent & { readonly seq: number };
+
 export interface Tracker {
-  handle(event: RunEvent): Promise<void>;
+  /** Called in `seq` order; should queue and return quickly so training is never held up by a slow server. */
+  handle(event: RecordedEvent): Promise<void>;
   /** Waits until everything handled so far is delivered (or recorded as pending). */
   flush(): Promise<void>;
 }

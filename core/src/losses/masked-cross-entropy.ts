@@ -1,0 +1,21 @@
+// Softmax cross-entropy over the labelled samples of a batch: the hard-label term used by the `cross-entropy` plugin,
+// the teacher stage, the baseline and evaluation. Unlabelled samples (mask 0) are not counted; a batch without a
+// labelled sample gives 0 and no gradient.
+import * as tf from '@tensorflow/tfjs';
+
+export function maskedCrossEntropy(
+  logits: tf.Tensor2D,
+  labels: tf.Tensor1D,
+  labelMask: tf.Tensor1D,
+  labelSmoothing = 0,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const classes = logits.shape[1];
+    let targets = tf.oneHot(labels, classes).toFloat();
+    if (labelSmoothing > 0) targets = targets.mul(1 - labelSmoothing).add(labelSmoothing / classes);
+    const perSample = targets.mul(tf.logSoftmax(logits)).sum(1).neg();
+    const labelled = labelMask.sum();
+    // max(count, 1) keeps an all-unlabelled batch at 0 instead of 0/0.
+    return perSample.mul(labelMask).sum().div(tf.maximum(labelled, 1)) as tf.Scalar;
+  });
+}

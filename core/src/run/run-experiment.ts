@@ -1,0 +1,194 @@
+// A run, from a validated manifest to `summary.json`: backend → plugins → semantic checks → teacher stage (when
+// the teacher is untrained) → student stage → baseline → test evaluation → saved models → summary, with every
+// measurement journaled in the run directory and handed to the trackers as it happens.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { PluginHost } from '../plugins/plugin-host.js';
+import type { RunStatus } from '../plugins/tracker-plugin.js';
+import type { LoadedManifest } from '../manifest/load-manifest.js';
+import { checkSemantics } from '../manifest/check-semantics.js';
+import { initBackend, type BackendChoice } from '../backend/select-backend.js';
+import { RunRecorder } from '../tracking/run-recorder.js';
+import { withSeededMathRandom } from '../random/seeded-math-random.js';
+import type { StageHooks, StageResult } from '../training/train-stage.js';
+import { saveModelFiles, saveVariables } from '../io/model-files.js';
+import { flattenManifest } from './flatten-manifest.js';
+import { createRunId } from './run-id.js';
+import type { RunLog } from './run-logger.js';
+import type { ProgressReporter } from './progress-reporter.js';
+import { RunComponents } from './run-components.js';
+import { buildTracker, trackerReference, type TrackingOptions } from './run-trackers.js';
+import { runTags } from './run-tags.js';
+import { stageHooks } from './stage-runner.js';
+import { saveTeacher, trainTeacher } from './teacher-stage.js';
+import { teacherSignals, trainStudent } from './student-stage.js';
+import { trainBaseline } from './baseline-stage.js';
+import { evaluateOnTest } from './final-evaluation.js';
+import { writeSummary, type RunSummary } from './run-summary.js';
+
+export interface RunRequest {
+  readonly loaded: LoadedManifest;
+  readonly host: PluginHost;
+  /** Parent of the run directory (`./runs`). */
+  readonly outDir: string;
+  readonly log: RunLog & { attach(runDir: string): void };
+  readonly progress: ProgressReporter;
+  readonly tracking: TrackingOptions;
+  /** Aborting it ends the run as KILLED at the next step. */
+  readonly signal?: AbortSignal;
+  readonly runId?: string;
+  /** Extra tags (a sweep's parent run id). */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Sweeps judge trials after each validation and may stop them. */
+  readonly onEpochEnd?: StageHooks['onEpochEnd'];
+}
+
+export interface RunOutcome {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly summary: RunSummary;
+  /** 0 finished, 1 failed, 130 killed. */
+  readonly exitCode: number;
+}
+
+export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
+  const { loaded, host, log } = request;
+  const experiment = loaded.experiment;
+  const runId = request.runId ?? createRunId();
+  const runDir = join(request.outDir, runId);
+  mkdirSync(runDir, { recursive: true });
+  log.attach(runDir);
+  const started = Date.now();
+  const manifestFile = join(runDir, 'manifest.resolved.json');
+  writeFileSync(manifestFile, `${JSON.stringify(experiment, null, 2)}\n`);
+
+  const backend = await initBackend(experiment.backend);
+  log.info(`run ${runId} (${experiment.name}) in ${runDir}`);
+  log.info(`backend: ${backend.name} — ${backend.reason}`);
+
+  const components = new RunComponents(host, experiment, loaded.dir, { runDir });
+  const tracker = await buildTracker(host, components, trackerReference(experiment, request.tracking));
+  const recorder = new RunRecorder(runDir, [tracker], log);
+  await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
+  await recorder.params(flattenManifest(experiment));
+  await recorder.tags({ ...runTags(experiment, host, backend), ...request.tags });
+
+  const artifacts = [manifestFile];
+  const stages: Record<string, StageResult> = {};
+  let metrics: Record<string, number> = {};
+  let status: RunStatus = 'FINISHED';
+  let error: Error | undefined;
+  try {
+    await withSeededMathRandom(experiment.seed, async () => {
+      metrics = await train(request, components, recorder, runDir, stages, artifacts);
+    });
+  } catch (caught) {
+    error = caught instanceof Error ? caught : new Error(String(caught));
+    status = error.name === 'RunInterruptedError' ? 'KILLED' : 'FAILED';
+    log.warn(`run ${status === 'KILLED' ? 'killed' : 'failed'}: ${error.message}`);
+  } finally {
+    request.progress.stageEnd();
+  }
+  return finish({ request, runId, runDir, started, backend, status, error, metrics, stages, artifacts, recorder });
+}
+
+async function train(
+  request: RunRequest,
+  components: RunComponents,
+  recorder: RunRecorder,
+  runDir: string,
+  stages: Record<string, StageResult>,
+  artifacts: string[],
+): Promise<Record<string, number>> {
+  const { loaded, host, log, progress } = request;
+  const experiment = loaded.experiment;
+  const hooks = stageHooks(recorder, progress, request.signal, request.onEpochEnd);
+
+  const dataset = await components.dataset();
+  log.info(`dataset ${experiment.dataset.type}: ${dataset.train.count} train, ${dataset.validation?.count ?? 0} validation, ${dataset.test.count} test, ${dataset.numClasses} classes`);
+  const teacher = await components.model('teacher', dataset);
+  const student = await components.model('student', dataset);
+  await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
+  const terms = await components.losses(dataset);
+
+  if (!teacher.pretrained) {
+    log.info(`teacher stage: training ${experiment.teacher.type} for ${experiment.teacher.train.epochs} epochs`);
+    stages.teacher = await trainTeacher(teacher, dataset, experiment, components, hooks);
+    progress.stageEnd();
+    const files = await saveTeacher(teacher, runDir);
+    artifacts.push(...files);
+    log.info(`teacher saved to ${join(runDir, 'teacher')}`);
+  }
+  teacher.model.trainable = false;
+
+  const signals = await teacherSignals(teacher, terms, dataset);
+  const initialWeights = student.model.getWeights().map((w) => w.clone());
+  log.info(`student stage: ${terms.map((t) => t.name).join(' + ')} for ${experiment.training.epochs} epochs`);
+  stages.student = await trainStudent(student, terms, signals, dataset, experiment, components, hooks);
+  progress.stageEnd();
+
+  let baseline;
+  if (experiment.training.baseline) {
+    baseline = await components.model('student', dataset);
+    log.info(`baseline stage: the same student on hard labels alone, ${stages.student.steps} steps`);
+    stages.baseline = await trainBaseline(baseline, initialWeights, stages.student.steps, signals, dataset, experiment, components, hooks);
+    progress.stageEnd();
+  }
+  tf.dispose(initialWeights);
+
+  const metrics = await evaluateOnTest({ teacher, student, baseline }, dataset);
+  const studentFiles = await saveModelFiles(student.model, join(runDir, 'student'));
+  artifacts.push(...studentFiles);
+  const lossVariables = terms.flatMap((t) => (t.loss.variables ?? []).map((v) => ({ name: `${t.name}/${v.name}`, tensor: v as tf.Tensor })));
+  if (lossVariables.length) artifacts.push(...(await saveVariables(lossVariables, join(runDir, 'student'), 'loss-variables')));
+  for (const stage of Object.keys(stages)) {
+    for (const [key, value] of Object.entries(stages[stage].lastValidation)) metrics[`${stage}/val/${key}`] = value;
+  }
+  const step = stages.student.steps;
+  const timestamp = Date.now();
+  await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step, epoch: stages.student.epochs - 1, timestamp })));
+  terms.forEach((t) => t.loss.dispose?.());
+  tf.dispose([teacher.model, student.model, ...(baseline ? [baseline.model] : [])] as unknown as tf.TensorContainer);
+  return metrics;
+}
+
+interface Finish {
+  request: RunRequest;
+  runId: string;
+  runDir: string;
+  started: number;
+  backend: BackendChoice;
+  status: RunStatus;
+  error?: Error;
+  metrics: Record<string, number>;
+  stages: Record<string, StageResult>;
+  artifacts: string[];
+  recorder: RunRecorder;
+}
+
+async function finish(f: Finish): Promise<RunOutcome> {
+  const ended = Date.now();
+  const relative = (file: string) => file.slice(f.runDir.length + 1).split('\\').join('/');
+  const summary: RunSummary = {
+    runId: f.runId,
+    name: f.request.loaded.experiment.name,
+    status: f.status,
+    backend: { name: f.backend.name, reason: f.backend.reason, version: f.backend.version },
+    startTime: new Date(f.started).toISOString(),
+    endTime: new Date(ended).toISOString(),
+    durationMs: ended - f.started,
+    metrics: f.metrics,
+    artifacts: [...f.artifacts.map(relative), 'summary.json', 'metrics.jsonl', 'run.log'],
+    ...(f.error ? { error: f.error.message } : {}),
+    stages: Object.fromEntries(Object.entries(f.stages).map(([k, s]) => [k, { steps: s.steps, epochs: s.epochs, stoppedEarly: s.stoppedEarly }])),
+  };
+  const summaryFile = writeSummary(f.runDir, summary);
+  f.request.log.info(`run ${f.status.toLowerCase()} in ${((ended - f.started) / 1000).toFixed(1)}s; summary in ${summaryFile}`);
+  for (const file of [...f.artifacts, summaryFile, join(f.runDir, 'metrics.jsonl'), join(f.runDir, 'run.log')]) {
+    await f.recorder.artifact(file);
+  }
+  await f.recorder.end(f.status, f.error?.message);
+  const exitCode = f.status === 'FINISHED' ? 0 : f.status === 'KILLED' ? 130 : 1;
+  return { runId: f.runId, runDir: f.runDir, summary, exitCode };
+}

@@ -1,0 +1,41 @@
+// Run output: every line goes to `run.log` in the run directory and, unless quiet, to stderr.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface RunLog {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Lines for the terminal only (progress fallbacks), not the log file. */
+  console(message: string): void;
+  /** Lets a progress bar clear its line before a log line is printed. */
+  setInterrupter(interrupter: ((write: () => void) => void) | undefined): void;
+}
+
+export function createRunLog(runDir: string | undefined, quiet = false): RunLog & { attach(runDir: string): void } {
+  let file = runDir ? join(runDir, 'run.log') : undefined;
+  const pending: string[] = [];
+  let interrupter: ((write: () => void) => void) | undefined;
+  const write = (level: string, message: string) => {
+    const line = `${new Date().toISOString()} ${level} ${message}\n`;
+    if (file) appendFileSync(file, line);
+    else pending.push(line);
+    if (!quiet) {
+      const out = () => process.stderr.write(`${level === 'WARN' ? 'warning: ' : ''}${message}\n`);
+      interrupter ? interrupter(out) : out();
+    }
+  };
+  return {
+    info: (message) => write('INFO', message),
+    warn: (message) => write('WARN', message),
+    console: (message) => {
+      if (!quiet) process.stderr.write(`${message}\n`);
+    },
+    setInterrupter: (value) => {
+      interrupter = value;
+    },
+    attach(dir: string) {
+      file = join(dir, 'run.log');
+      for (const line of pending.splice(0)) appendFileSync(file, line);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+// `summary.json`: what a run was, how it ended and what it measured.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunStatus } from '../plugins/tracker-plugin.js';
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly name: string;
+  readonly status: RunStatus;
+  readonly backend: { readonly name: string; readonly reason: string; readonly version?: string };
+  readonly startTime: string;
+  readonly endTime: string;
+  readonly durationMs: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Paths relative to the run directory. */
+  readonly artifacts: readonly string[];
+  readonly error?: string;
+  readonly stages: Readonly<Record<string, { steps: number; epochs: number; stoppedEarly: boolean }>>;
+}
+
+export const SUMMARY_FILE = 'summary.json';
+
+export function writeSummary(runDir: string, summary: RunSummary): string {
+  const file = join(runDir, SUMMARY_FILE);
+  // JSON has no NaN: a metric that could not be computed is written as null.
+  writeFileSync(file, `${JSON.stringify(summary, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  return file;
+}

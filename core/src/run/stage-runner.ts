@@ -1,0 +1,21 @@
+// What every stage of a run shares: where metrics go, progress, interrupts and early-stop hooks.
+import type { StageHooks, StepProgress } from '../training/train-stage.js';
+import type { RunRecorder } from '../tracking/run-recorder.js';
+import type { ProgressReporter } from './progress-reporter.js';
+import { RunInterruptedError } from '../training/non-finite-loss-error.js';
+
+export function stageHooks(
+  recorder: RunRecorder,
+  progress: ProgressReporter,
+  signal: AbortSignal | undefined,
+  onEpochEnd?: StageHooks['onEpochEnd'],
+): StageHooks {
+  return {
+    metrics: (points) => recorder.metrics(points),
+    onStep: (p: StepProgress) => progress.step(p),
+    onEpochEnd,
+    checkpoint: () => {
+      if (signal?.aborted) throw new RunInterruptedError(String(signal.reason ?? 'SIGINT'));
+    },
+  };
+}

@@ -1,0 +1,67 @@
+// The one place a run reports to: journals each event, then hands it to the trackers. A tracker's failure is logged
+// and never stops training (the journal keeps the event for `distill sync`).
+import { relative } from 'node:path';
+import type { MetricPoint, RunEvent, RunStatus, Tracker } from '../plugins/tracker-plugin.js';
+import { RunJournal } from './run-journal.js';
+
+export interface RecorderLog {
+  warn(message: string): void;
+}
+
+export class RunRecorder {
+  private readonly journal: RunJournal;
+  private readonly failedTrackers = new Set<number>();
+  private ended = false;
+
+  constructor(
+    readonly runDir: string,
+    private readonly trackers: readonly Tracker[],
+    private readonly log: RecorderLog,
+  ) {
+    this.journal = new RunJournal(runDir);
+  }
+
+  async record(event: RunEvent): Promise<void> {
+    const recorded = this.journal.append(event);
+    await Promise.all(
+      this.trackers.map(async (tracker, index) => {
+        try {
+          await tracker.handle(recorded);
+        } catch (error) {
+          if (!this.failedTrackers.has(index)) {
+            this.failedTrackers.add(index);
+            this.log.warn(`tracker failed (${(error as Error).message}); events stay in the run journal for \`distill sync\``);
+          }
+        }
+      }),
+    );
+  }
+
+  params(params: Record<string, string>): Promise<void> {
+    return this.record({ type: 'params', params });
+  }
+
+  tags(tags: Record<string, string>): Promise<void> {
+    return this.record({ type: 'tags', tags });
+  }
+
+  metrics(points: MetricPoint[]): Promise<void> {
+    return points.length ? this.record({ type: 'metrics', points }) : Promise.resolve();
+  }
+
+  /** `file` is inside the run directory already. */
+  artifact(file: string): Promise<void> {
+    return this.record({ type: 'artifact', path: relative(this.runDir, file).split('\\').join('/') });
+  }
+
+  async end(status: RunStatus, error?: string): Promise<void> {
+    if (this.ended) return;
+    this.ended = true;
+    await this.record({ type: 'run-ended', status, endTime: Date.now(), ...(error ? { error } : {}) });
+    await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.trackers.map((tracker) => tracker.flush().catch(() => undefined)));
+  }
+}

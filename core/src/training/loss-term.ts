@@ -1,0 +1,37 @@
+// One weighted term of a stage's objective, and the contract every loss's output must meet.
+import type * as tf from '@tensorflow/tfjs';
+import type { DistillLoss, LossInputs } from '../plugins/loss-plugin.js';
+import type { ScheduledNumber } from '../schedules/scheduled-number.js';
+
+export interface LossTerm {
+  /** Name the term is logged under (`kl-divergence`, or the manifest's `name`). */
+  readonly name: string;
+  /** The plugin that built it, for error messages. */
+  readonly plugin: string;
+  readonly loss: DistillLoss;
+  readonly weight: ScheduledNumber;
+}
+
+export class LossContractError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = 'LossContractError';
+  }
+}
+
+/** Runs a loss and checks it returned a float32 scalar. */
+export function computeTerm(term: LossTerm, inputs: LossInputs): tf.Scalar {
+  const value = term.loss.compute(inputs) as tf.Tensor | undefined;
+  const where = `loss "${term.name}" (plugin ${term.plugin}) at step ${inputs.step}`;
+  if (!value || typeof (value as tf.Tensor).rank !== 'number') {
+    throw new LossContractError(`${where} returned ${value === undefined ? 'nothing' : typeof value}; it must return a scalar tf.Tensor`);
+  }
+  if (value.rank !== 0) {
+    throw new LossContractError(`${where} returned a tensor of shape [${value.shape.join(', ')}]; it must return a scalar (reduce it with .mean() or .sum())`);
+  }
+  if (value.dtype !== 'float32') {
+    throw new LossContractError(`${where} returned a ${value.dtype} tensor; it must be float32`);
+  }
+  return value as tf.Scalar;
+}

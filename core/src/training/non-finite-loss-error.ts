@@ -1,0 +1,23 @@
+// A loss that went NaN or infinite ends the run as FAILED, naming where it happened.
+export class NonFiniteLossError extends Error {
+  readonly exitCode = 1;
+  constructor(
+    readonly stage: string,
+    readonly term: string,
+    readonly step: number,
+    readonly epoch: number,
+    value: number,
+  ) {
+    super(`${stage} stage: loss term "${term}" is ${value} at step ${step} (epoch ${epoch + 1}); lower the learning rate or check the loss`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+/** Thrown when the user interrupts a run (SIGINT/SIGTERM): the run ends as KILLED. */
+export class RunInterruptedError extends Error {
+  readonly exitCode = 130;
+  constructor(signal: string) {
+    super(`interrupted by ${signal}`);
+    this.name = 'RunInterruptedError';
+  }
+}

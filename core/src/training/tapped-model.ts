@@ -1,0 +1,40 @@
+// A view of a model that returns its logits together with the named intermediate layers that feature losses compare.
+// It shares the model's weights, so training it trains the model.
+import * as tf from '@tensorflow/tfjs';
+import type { DistillModel } from '../plugins/model-plugin.js';
+import { UserError } from '../errors.js';
+
+export interface TappedModel {
+  readonly layerNames: readonly string[];
+  /** `[logits, ...features]`, features flattened to `[batch, width]`. */
+  apply(x: tf.Tensor, training: boolean): { logits: tf.Tensor2D; features: Record<string, tf.Tensor2D> };
+}
+
+export function tapModel(distillModel: DistillModel, layerNames: readonly string[], role: string): TappedModel {
+  const { model } = distillModel;
+  const unique = [...new Set(layerNames)];
+  const outputs = unique.map((name) => layerOutput(model, name, distillModel, role));
+  const tapped = unique.length ? tf.model({ inputs: model.inputs, outputs: [model.outputs[0], ...outputs] }) : model;
+  return {
+    layerNames: unique,
+    apply(x, training) {
+      const result = tapped.apply(x, { training });
+      const all = Array.isArray(result) ? (result as tf.Tensor[]) : [result as tf.Tensor];
+      const features: Record<string, tf.Tensor2D> = {};
+      unique.forEach((name, i) => {
+        const feature = all[i + 1];
+        features[name] = (feature.rank === 2 ? feature : feature.reshape([feature.shape[0], -1])) as tf.Tensor2D;
+      });
+      return { logits: all[0] as tf.Tensor2D, features };
+    },
+  };
+}
+
+function layerOutput(model: tf.LayersModel, name: string, distillModel: DistillModel, role: string): tf.SymbolicTensor {
+  const declared = distillModel.layers.map((layer) => layer.name);
+  if (!declared.includes(name)) {
+    throw new UserError(`the ${role} has no layer "${name}"; its layers are: ${declared.join(', ')}`);
+  }
+  const output = model.getLayer(name).output;
+  return (Array.isArray(output) ? output[0] : output) as tf.SymbolicTensor;
+}

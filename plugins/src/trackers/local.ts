@@ -1,0 +1,33 @@
+// `local` tracker: the run directory alone. distill journals every run there whatever the tracker (events.jsonl,
+// metrics.jsonl, summary.json); this tracker adds readable snapshots of the params and tags next to them.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { definePlugin, type RecordedEvent, type Tracker } from '@distill/core';
+
+const paramsSchema = { type: 'object', properties: {}, additionalProperties: false } as const;
+
+class LocalTracker implements Tracker {
+  private runDir: string | undefined;
+  private readonly params: Record<string, string> = {};
+  private readonly tags: Record<string, string> = {};
+
+  async handle(event: RecordedEvent): Promise<void> {
+    if (event.type === 'run-started') this.runDir = event.runDir;
+    if (event.type === 'params') this.write('params.json', Object.assign(this.params, event.params));
+    if (event.type === 'tags') this.write('tags.json', Object.assign(this.tags, event.tags));
+  }
+
+  async flush(): Promise<void> {}
+
+  private write(file: string, content: Record<string, string>): void {
+    if (this.runDir) writeFileSync(join(this.runDir, file), `${JSON.stringify(content, null, 2)}\n`);
+  }
+}
+
+export const localTracker = definePlugin({
+  kind: 'tracker',
+  name: 'local',
+  description: 'Records the run in its local run directory only (the default when no MLflow server is configured)',
+  paramsSchema,
+  create: () => new LocalTracker(),
+});
