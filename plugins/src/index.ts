@@ -1,9 +1,35 @@
 // @distill/plugins: the built-in plugins, contributed through one container module exactly as a third-party package would.
 import { pluginModule, type PluginDefinition } from '@distill/core';
 import { createRequire } from 'node:module';
+import mnist from './datasets/mnist.js';
+import synthetic from './datasets/synthetic.js';
+import csv from './datasets/csv.js';
+import mlp from './models/mlp.js';
+import cnn from './models/cnn.js';
+import tfjsModel from './models/tfjs-model.js';
+import klDivergence from './losses/kl-divergence.js';
+import crossEntropy from './losses/cross-entropy.js';
+import featureMse from './losses/feature-mse.js';
+import adam from './optimizers/adam.js';
+import sgd from './optimizers/sgd.js';
+import rmsprop from './optimizers/rmsprop.js';
+import constant from './schedulers/constant.js';
+import step from './schedulers/step.js';
+import exponential from './schedulers/exponential.js';
+import cosine from './schedulers/cosine.js';
+import mlflowTracker from './trackers/mlflow.js';
+import { localTracker } from './trackers/local.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
-export const builtinPlugins: PluginDefinition[] = [];
+export const builtinPlugins: PluginDefinition[] = [
+  ...[mnist, synthetic, csv],
+  ...[mlp, cnn, tfjsModel],
+  ...[klDivergence, crossEntropy, featureMse],
+  ...[adam, sgd, rmsprop],
+  ...[constant, step, exponential, cosine],
+  localTracker,
+  mlflowTracker,
+];
 
 export default pluginModule(`${name}@${version}`, builtinPlugins, version);

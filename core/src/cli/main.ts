@@ -2,6 +2,10 @@
 import { Command, CommanderError } from 'commander';
 import { distillVersion } from '../version.js';
 import { reportFailure } from './report-failure.js';
+import { registerRunCommand } from './run-command.js';
+import { registerValidateCommand } from './validate-command.js';
+import { registerSchemaCommand } from './schema-command.js';
+import { registerPluginsCommand } from './plugins-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('distill')
@@ -10,6 +14,10 @@ export function buildProgram(): Command {
     .option('--debug', 'print stack traces for every error')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerValidateCommand(program);
+  registerRunCommand(program);
+  registerSchemaCommand(program);
+  registerPluginsCommand(program);
   return program;
 }
 

@@ -11,7 +11,8 @@ export function maskedCrossEntropy(
 ): tf.Scalar {
   return tf.tidy(() => {
     const classes = logits.shape[1];
-    let targets = tf.oneHot(labels, classes).toFloat();
+    // An UNLABELED (-1) index is masked out below; clamping keeps oneHot's input valid on every backend.
+    let targets = tf.oneHot(tf.maximum(labels.toInt(), tf.scalar(0, 'int32')) as tf.Tensor1D, classes).toFloat();
     if (labelSmoothing > 0) targets = targets.mul(1 - labelSmoothing).add(labelSmoothing / classes);
     const perSample = targets.mul(tf.logSoftmax(logits)).sum(1).neg();
     const labelled = labelMask.sum();

@@ -65,8 +65,9 @@ class LineProgress implements ProgressReporter {
       this.stageStart = now;
       this.lastPrint = now;
     }
-    const epochDone = p.stepInEpoch === p.stepsPerEpoch - 1 || p.step === p.totalSteps - 1;
-    if (!epochDone && now - this.lastPrint < this.everyMs) return;
+    const stageDone = p.step === p.totalSteps - 1;
+    const epochDone = p.stepInEpoch === p.stepsPerEpoch - 1 && now - this.lastPrint >= this.everyMs / 5;
+    if (!stageDone && !epochDone && now - this.lastPrint < this.everyMs) return;
     this.lastPrint = now;
     const done = p.step + 1;
     const eta = ((now - this.stageStart) / done) * (p.totalSteps - done);

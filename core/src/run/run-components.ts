@@ -33,15 +33,16 @@ export class RunComponents {
     return this.host.registries.model.build(type, params ?? {}, this.context(`/${role}`, { role, dataset: info }), this.host.container);
   }
 
-  async losses(dataset: Dataset): Promise<LossTerm[]> {
+  /** Losses are built after the models: a feature loss sizes its projection from their layers. */
+  async losses(dataset: Dataset, models: { teacher: DistillModel; student: DistillModel }): Promise<LossTerm[]> {
     const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
     const names = termNames(this.experiment.losses);
     return Promise.all(
-      this.experiment.losses.map(async (reference, i) => ({
+      this.experiment.losses.map(async (reference: ResolvedExperiment['losses'][number], i: number) => ({
         name: names[i],
         plugin: reference.type,
         weight: reference.weight,
-        loss: await this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(`/losses/${i}`, { dataset: info }), this.host.container),
+        loss: await this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(`/losses/${i}`, { dataset: info, models }), this.host.container),
       })),
     );
   }

@@ -26,6 +26,8 @@ import { teacherSignals, trainStudent } from './student-stage.js';
 import { trainBaseline } from './baseline-stage.js';
 import { evaluateOnTest } from './final-evaluation.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
+import type { TeacherCache } from './teacher-cache.js';
+import { obtainTeacher } from './cached-teacher.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -42,6 +44,8 @@ export interface RunRequest {
   readonly tags?: Readonly<Record<string, string>>;
   /** Sweeps judge trials after each validation and may stop them. */
   readonly onEpochEnd?: StageHooks['onEpochEnd'];
+  /** Reuse (or fill) a cache of trained teachers instead of always training the teacher. */
+  readonly teacherCache?: TeacherCache;
 }
 
 export interface RunOutcome {
@@ -81,12 +85,13 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   let error: Error | undefined;
   try {
     await withSeededMathRandom(experiment.seed, async () => {
-      metrics = await train(request, components, recorder, runDir, stages, artifacts);
+      metrics = await train(request, components, recorder, runDir, stages, artifacts, backend);
     });
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
     status = error.name === 'RunInterruptedError' ? 'KILLED' : 'FAILED';
     log.warn(`run ${status === 'KILLED' ? 'killed' : 'failed'}: ${error.message}`);
+    if (error.stack) log.debug(error.stack);
   } finally {
     request.progress.stageEnd();
   }
@@ -100,6 +105,7 @@ async function train(
   runDir: string,
   stages: Record<string, StageResult>,
   artifacts: string[],
+  backend: BackendChoice,
 ): Promise<Record<string, number>> {
   const { loaded, host, log, progress } = request;
   const experiment = loaded.experiment;
@@ -110,12 +116,21 @@ async function train(
   const teacher = await components.model('teacher', dataset);
   const student = await components.model('student', dataset);
   await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
-  const terms = await components.losses(dataset);
+  const terms = await components.losses(dataset, { teacher, student });
 
   if (!teacher.pretrained) {
-    log.info(`teacher stage: training ${experiment.teacher.type} for ${experiment.teacher.train.epochs} epochs`);
-    stages.teacher = await trainTeacher(teacher, dataset, experiment, components, hooks);
-    progress.stageEnd();
+    const train = async () => {
+      log.info(`teacher stage: training ${experiment.teacher.type} for ${experiment.teacher.train.epochs} epochs`);
+      stages.teacher = await trainTeacher(teacher, dataset, experiment, components, hooks);
+      progress.stageEnd();
+    };
+    if (request.teacherCache) {
+      const cached = await obtainTeacher(request.teacherCache, teacher, { experiment, dataset, host, backend }, train);
+      log.info(cached.built ? `teacher stored in the cache (${cached.dir})` : `teacher reused from the cache (${cached.dir}); no teacher stage`);
+      await recorder.tags({ 'distill.teacher.cache': cached.built ? 'stored' : 'reused', 'distill.teacher.cacheKey': cached.key });
+    } else {
+      await train();
+    }
     const files = await saveTeacher(teacher, runDir);
     artifacts.push(...files);
     log.info(`teacher saved to ${join(runDir, 'teacher')}`);
@@ -149,7 +164,7 @@ async function train(
   const timestamp = Date.now();
   await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step, epoch: stages.student.epochs - 1, timestamp })));
   terms.forEach((t) => t.loss.dispose?.());
-  tf.dispose([teacher.model, student.model, ...(baseline ? [baseline.model] : [])] as unknown as tf.TensorContainer);
+  for (const model of [teacher, student, baseline]) model?.model.dispose();
   return metrics;
 }
 

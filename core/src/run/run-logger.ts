@@ -5,6 +5,8 @@ import { join } from 'node:path';
 export interface RunLog {
   info(message: string): void;
   warn(message: string): void;
+  /** Lines for the log file only (stack traces of failures). */
+  debug(message: string): void;
   /** Lines for the terminal only (progress fallbacks), not the log file. */
   console(message: string): void;
   /** Lets a progress bar clear its line before a log line is printed. */
@@ -15,11 +17,11 @@ export function createRunLog(runDir: string | undefined, quiet = false): RunLog 
   let file = runDir ? join(runDir, 'run.log') : undefined;
   const pending: string[] = [];
   let interrupter: ((write: () => void) => void) | undefined;
-  const write = (level: string, message: string) => {
+  const write = (level: string, message: string, toConsole = true) => {
     const line = `${new Date().toISOString()} ${level} ${message}\n`;
     if (file) appendFileSync(file, line);
     else pending.push(line);
-    if (!quiet) {
+    if (!quiet && toConsole) {
       const out = () => process.stderr.write(`${level === 'WARN' ? 'warning: ' : ''}${message}\n`);
       interrupter ? interrupter(out) : out();
     }
@@ -27,6 +29,7 @@ export function createRunLog(runDir: string | undefined, quiet = false): RunLog 
   return {
     info: (message) => write('INFO', message),
     warn: (message) => write('WARN', message),
+    debug: (message) => write('DEBUG', message, false),
     console: (message) => {
       if (!quiet) process.stderr.write(`${message}\n`);
     },

@@ -1,0 +1,4 @@
+// commander collector for options given several times (`--set a=1 --set b=2`).
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,77 @@
+// `distill run <manifest>`: validate, train (teacher stage when needed, student, baseline), evaluate, record.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { readManifest } from '../manifest/read-manifest.js';
+import { pluginHostForManifest } from '../manifest/open-manifest.js';
+import { validateManifest } from '../manifest/load-manifest.js';
+import { runExperiment } from '../run/run-experiment.js';
+import { createRunLog } from '../run/run-logger.js';
+import { createProgressReporter } from '../run/progress-reporter.js';
+import { formatSummaryTable } from '../run/summary-table.js';
+import { TeacherCache } from '../run/teacher-cache.js';
+import { collect } from './repeatable-option.js';
+import { interruptOnSignals } from './interrupt-on-signals.js';
+
+interface RunOptions {
+  set: string[];
+  plugin: string[];
+  out: string;
+  trackingUri?: string;
+  teacherCache?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('train a student from a manifest: teacher stage if needed, distillation, baseline, evaluation')
+    .argument('<manifest>', 'experiment manifest (JSON)')
+    .option('--set <path=value>', 'override a manifest value before validation (repeatable): --set training.epochs=3', collect, [])
+    .option('--plugin <specifier>', 'load a plugin module or package (repeatable)', collect, [])
+    .option('--out <dir>', 'directory that receives the run directory', 'runs')
+    .option('--tracking-uri <uri>', 'log the run to this MLflow server (also: MLFLOW_TRACKING_URI)')
+    .option('--teacher-cache', 'reuse a teacher trained earlier with the same configuration (cache: $DISTILL_CACHE_DIR or .distill-cache)')
+    .option('--quiet', 'no progress or log lines on stderr')
+    .option('--json', 'print summary.json to stdout instead of the table')
+    .action(async (file: string, options: RunOptions) => {
+      process.exitCode = await runCommand(file, options);
+    });
+}
+
+async function runCommand(file: string, options: RunOptions): Promise<number> {
+  const parsed = await readManifest(file);
+  const host = await pluginHostForManifest(parsed, { overrides: options.set, cliPlugins: options.plugin });
+  const loaded = validateManifest(parsed, { overrides: options.set, host });
+  const log = createRunLog(undefined, options.quiet);
+  const progress = createProgressReporter(log, !options.quiet && Boolean(process.stderr.isTTY));
+  const interrupt = interruptOnSignals(() => log.warn('interrupt received: ending the run at the next step (press Ctrl-C again to force)'));
+  try {
+    const outcome = await runExperiment({
+      loaded,
+      host,
+      outDir: resolve(options.out),
+      log,
+      progress: options.quiet ? { step: () => {}, stageEnd: () => {} } : progress,
+      tracking: {
+        trackingUri: options.trackingUri,
+        manifestNamesTracker: namesTracker(parsed.raw, options.set),
+        env: process.env,
+      },
+      signal: interrupt.signal,
+      teacherCache: options.teacherCache ? TeacherCache.fromEnvironment() : undefined,
+    });
+    if (options.json) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);
+    else if (outcome.summary.status === 'FINISHED') process.stdout.write(`${formatSummaryTable(outcome.summary)}\nrun directory: ${outcome.runDir}\n`);
+    else process.stderr.write(`run ${outcome.summary.status}: ${outcome.summary.error ?? ''}\nrun directory: ${outcome.runDir}\n`);
+    return outcome.exitCode;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** Whether the manifest (or a `--set`) chose a tracker, rather than getting the default. */
+function namesTracker(raw: unknown, overrides: readonly string[]): boolean {
+  const inFile = raw !== null && typeof raw === 'object' && 'tracking' in raw;
+  return inFile || overrides.some((o) => o.startsWith('tracking'));
+}

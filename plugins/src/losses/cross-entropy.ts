@@ -1,0 +1,27 @@
+// The `cross-entropy` loss: softmax cross-entropy with the hard labels, over the labelled samples of the batch only.
+import { definePlugin, maskedCrossEntropy, type DistillLoss } from '@distill/core';
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    labelSmoothing: {
+      type: 'number',
+      minimum: 0,
+      exclusiveMaximum: 1,
+      default: 0,
+      description: 'ε: the target is (1 − ε)·one-hot + ε/classes, as in PyTorch (0: plain hard labels).',
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'cross-entropy',
+  description: 'Cross-entropy with the hard labels, averaged over the labelled samples (unlabelled ones are skipped); optional label smoothing.',
+  paramsSchema,
+  create: (params): DistillLoss => ({
+    requires: { labels: true },
+    compute: ({ studentLogits, labels, labelMask }) => maskedCrossEntropy(studentLogits, labels, labelMask, params.labelSmoothing),
+  }),
+});
