@@ -18,10 +18,28 @@ export * from './plugins/plugin-host.js';
 export * from './plugins/did-you-mean.js';
 export * from './schedules/scheduled-number.js';
 export * from './io/model-files.js';
+export * from './backend/select-backend.js';
+export * from './backend/wasm-matmul-fix.js';
 export * from './errors.js';
 export type * from './manifest/generated/experiment.js';
+// Manifests: load, validate (with placed issues), override, resolve plugins, compose the editor schema.
+export { loadManifest, validateManifest, type LoadedManifest, type LoadManifestOptions } from './manifest/load-manifest.js';
+export { openManifest, pluginHostForManifest, declaredPlugins, type OpenManifestOptions, type OpenedManifest } from './manifest/open-manifest.js';
+export { readManifest } from './manifest/read-manifest.js';
+export { parseManifestText, type ParsedManifest } from './manifest/parse-manifest-text.js';
+export { ManifestError, formatIssue, type ManifestIssue } from './manifest/manifest-error.js';
+export { parseOverride, applyOverrides, tryApplyOverrides, type Override, type AppliedOverride } from './manifest/overrides.js';
+export type { ResolvedExperiment, Resolved, ResolvedLossReference, ResolvedTeacherReference, ResolvedTeacherTraining } from './manifest/resolved-experiment.js';
+export { checkSemantics } from './manifest/check-semantics.js';
+export { createSemanticContext, type SemanticContext } from './manifest/semantic-context.js';
+export { composeEditorSchema } from './manifest/compose-schema.js';
+export { pluginReferences, type PluginReferenceSite } from './manifest/plugin-references.js';
+export { createPluginHost, type PluginHostOptions } from './plugins/create-plugin-host.js';
+export { loadPluginModule, type PluginSource, type LoadedPluginModule } from './plugins/plugin-loader.js';
+export { DEFAULT_PLUGIN_PACKAGES } from './plugins/default-plugins.js';
 export { distillVersion } from './version.js';
 // One copy of inversify for every plugin: plugins import it from here.
 export { inject, injectable, ContainerModule, Container } from 'inversify';
 export { seededRandom, shuffledIndices, deriveSeed, type SeededRandom } from './random/seeded-random.js';
 export { maskedCrossEntropy } from './losses/masked-cross-entropy.js';
+export * from './tracking/mlflow/index.js';

@@ -1,5 +1,6 @@
 // What a plugin may know about the run it is built for; bound in the child container next to its params.
 import type { DatasetInfo } from './dataset-plugin.js';
+import type { DistillModel } from './model-plugin.js';
 
 export const PluginParams = Symbol.for('distill.PluginParams');
 export const BuildContextToken = Symbol.for('distill.BuildContext');
@@ -15,6 +16,8 @@ export interface BuildContext {
   readonly dataset?: DatasetInfo;
   /** Role of a model: the same plugin builds teachers and students. */
   readonly role?: 'teacher' | 'student';
+  /** The built teacher and student, for plugins built after them (a loss sizing a projection to their layers). */
+  readonly models?: { readonly teacher: DistillModel; readonly student: DistillModel };
   /** Extra services the caller provides (e.g. the run directory for trackers). */
   readonly services?: Readonly<Record<string, unknown>>;
 }

@@ -18,6 +18,9 @@ import { createRunId } from './run-id.js';
 import type { RunLog } from './run-logger.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { RunComponents } from './run-components.js';
+import type { Dataset } from '../plugins/dataset-plugin.js';
+import type { DistillModel } from '../plugins/model-plugin.js';
+import type { LossTerm } from '../training/loss-term.js';
 import { buildTracker, trackerReference, type TrackingOptions } from './run-trackers.js';
 import { runTags } from './run-tags.js';
 import { stageHooks } from './stage-runner.js';
@@ -57,6 +60,38 @@ export interface RunOutcome {
 }
 
 export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
+  const experiment = request.loaded.experiment;
+  return withSeededMathRandom(experiment.seed, async () => {
+    const backend = await initBackend(experiment.backend);
+    request.log.info(`backend: ${backend.name} — ${backend.reason}`);
+    // Everything that can reject the manifest happens before the run exists: invalid input leaves no failed run behind.
+    const prepared = await prepare(request);
+    return execute(request, prepared, backend);
+  });
+}
+
+interface Prepared {
+  readonly components: RunComponents;
+  readonly dataset: Dataset;
+  readonly teacher: DistillModel;
+  readonly student: DistillModel;
+  readonly terms: LossTerm[];
+}
+
+async function prepare(request: RunRequest): Promise<Prepared> {
+  const { loaded, host, log } = request;
+  const experiment = loaded.experiment;
+  const components = new RunComponents(host, experiment, loaded.dir);
+  const dataset = await components.dataset();
+  log.info(`dataset ${experiment.dataset.type}: ${dataset.train.count} train, ${dataset.validation?.count ?? 0} validation, ${dataset.test.count} test, ${dataset.numClasses} classes`);
+  const teacher = await components.model('teacher', dataset);
+  const student = await components.model('student', dataset);
+  await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
+  const terms = await components.losses(dataset, { teacher, student });
+  return { components, dataset, teacher, student, terms };
+}
+
+async function execute(request: RunRequest, prepared: Prepared, backend: BackendChoice): Promise<RunOutcome> {
   const { loaded, host, log } = request;
   const experiment = loaded.experiment;
   const runId = request.runId ?? createRunId();
@@ -66,13 +101,9 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
   const manifestFile = join(runDir, 'manifest.resolved.json');
   writeFileSync(manifestFile, `${JSON.stringify(experiment, null, 2)}\n`);
-
-  const backend = await initBackend(experiment.backend);
   log.info(`run ${runId} (${experiment.name}) in ${runDir}`);
-  log.info(`backend: ${backend.name} — ${backend.reason}`);
 
-  const components = new RunComponents(host, experiment, loaded.dir, { runDir });
-  const tracker = await buildTracker(host, components, trackerReference(experiment, request.tracking));
+  const tracker = await buildTracker(host, prepared.components, trackerReference(experiment, request.tracking));
   const recorder = new RunRecorder(runDir, [tracker], log);
   await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
   await recorder.params(flattenManifest(experiment));
@@ -84,9 +115,7 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   let status: RunStatus = 'FINISHED';
   let error: Error | undefined;
   try {
-    await withSeededMathRandom(experiment.seed, async () => {
-      metrics = await train(request, components, recorder, runDir, stages, artifacts, backend);
-    });
+    metrics = await train(request, prepared, recorder, runDir, stages, artifacts, backend);
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
     status = error.name === 'RunInterruptedError' ? 'KILLED' : 'FAILED';
@@ -100,7 +129,7 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
 
 async function train(
   request: RunRequest,
-  components: RunComponents,
+  prepared: Prepared,
   recorder: RunRecorder,
   runDir: string,
   stages: Record<string, StageResult>,
@@ -108,15 +137,9 @@ async function train(
   backend: BackendChoice,
 ): Promise<Record<string, number>> {
   const { loaded, host, log, progress } = request;
+  const { components, dataset, teacher, student, terms } = prepared;
   const experiment = loaded.experiment;
   const hooks = stageHooks(recorder, progress, request.signal, request.onEpochEnd);
-
-  const dataset = await components.dataset();
-  log.info(`dataset ${experiment.dataset.type}: ${dataset.train.count} train, ${dataset.validation?.count ?? 0} validation, ${dataset.test.count} test, ${dataset.numClasses} classes`);
-  const teacher = await components.model('teacher', dataset);
-  const student = await components.model('student', dataset);
-  await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
-  const terms = await components.losses(dataset, { teacher, student });
 
   if (!teacher.pretrained) {
     const train = async () => {

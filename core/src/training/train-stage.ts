@@ -14,6 +14,7 @@ import { NonFiniteLossError } from './non-finite-loss-error.js';
 import { tapModel } from './tapped-model.js';
 import { teacherBatch, type TeacherOutputs } from './teacher-outputs.js';
 import { evaluateSplit, argmaxRows, agreement } from '../evaluation/evaluate-split.js';
+import { eventLoopYielder } from './event-loop-yield.js';
 
 export type StageName = 'teacher' | 'student' | 'baseline';
 
@@ -85,6 +86,7 @@ export async function trainStage(config: StageConfig, hooks: StageHooks): Promis
   };
   let step = 0;
   let lastValidation: Record<string, number> = {};
+  const yieldToEventLoop = eventLoopYielder();
 
   for (let epoch = 0; epoch < epochs && step < totalSteps; epoch++) {
     const weights = terms.map((t) => valueAt(t.weight, epoch, epochs));
@@ -117,6 +119,7 @@ export async function trainStage(config: StageConfig, hooks: StageHooks): Promis
         for (const [key, value] of Object.entries(scheduled[i])) points.push(point(`${key}/${term.name}`, value));
       });
       await hooks.metrics(points);
+      await yieldToEventLoop();
       hooks.onStep?.({ stage, epoch, epochs, step, stepInEpoch, stepsPerEpoch, totalSteps, loss: values[0] });
       step++;
       stepInEpoch++;

@@ -1,0 +1,49 @@
+// The `kl-divergence` loss: output distillation (Hinton et al. 2015), KL(teacher ‖ student) between the softened
+// distributions, summed over classes, averaged over the batch, times T² by default (see kd-conventions.md).
+import * as tf from '@tensorflow/tfjs';
+import { definePlugin, scheduledNumberSchema, valueAt, type DistillLoss, type ScheduledNumber } from '@distill/core';
+import { stopGradient } from './stop-gradient.js';
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    temperature: {
+      ...scheduledNumberSchema('Softmax temperature T applied to both logits: a number, or a schedule over epochs.', { exclusiveMinimum: 0 }),
+      default: 4,
+    },
+    scaleByTemperatureSquared: {
+      type: 'boolean',
+      default: true,
+      description: 'Multiply by T² so the gradient keeps its scale as T grows (Hinton et al. §2).',
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+/** KL(softmax(t/T) ‖ softmax(s/T)), mean over the batch, with log_softmax on both sides (no log of a softmax). */
+export function klDivergence(teacherLogits: tf.Tensor2D, studentLogits: tf.Tensor2D, temperature: number, scaleByTemperatureSquared: boolean): tf.Scalar {
+  return tf.tidy(() => {
+    const logP = tf.logSoftmax(stopGradient(teacherLogits).div(temperature));
+    const logQ = tf.logSoftmax(studentLogits.div(temperature));
+    const batchMean = tf.exp(logP).mul(logP.sub(logQ)).sum().div(studentLogits.shape[0]);
+    return (scaleByTemperatureSquared ? batchMean.mul(temperature * temperature) : batchMean) as tf.Scalar;
+  });
+}
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'kl-divergence',
+  description: 'Output distillation: KL(teacher ‖ student) of the logits softened by temperature T, batch mean, × T² by default.',
+  paramsSchema,
+  create: (params): DistillLoss => {
+    const temperature = params.temperature as ScheduledNumber;
+    return {
+      requires: { teacherLogits: true },
+      scheduledValues: (epoch, epochs) => ({ temperature: valueAt(temperature, epoch, epochs) }),
+      compute: ({ teacherLogits, studentLogits, epoch, epochs }) => {
+        if (!teacherLogits) throw new Error('kl-divergence needs the teacher logits, which the trainer did not pass');
+        return klDivergence(teacherLogits, studentLogits, valueAt(temperature, epoch, epochs), params.scaleByTemperatureSquared);
+      },
+    };
+  },
+});

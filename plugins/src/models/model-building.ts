@@ -1,0 +1,27 @@
+// What every built-in model needs from its build context: the dataset's shape and seeds for its layers' initial weights.
+import * as tf from '@tensorflow/tfjs';
+import { deriveSeed, type BuildContext, type DatasetInfo, type FeatureLayer } from '@distill/core';
+
+export function datasetOf(context: BuildContext, plugin: string): DatasetInfo {
+  if (!context.dataset) throw new Error(`the ${plugin} model is built from the dataset's shape, but its build context has no dataset`);
+  return context.dataset;
+}
+
+/**
+ * Glorot-uniform initial weights seeded from the run's seed, the model's role and the layer's name: the same seed and
+ * role give identical weights, and a teacher and a student of the same architecture differ.
+ */
+export function seededKernel(context: BuildContext, layerName: string) {
+  return tf.initializers.glorotUniform({ seed: deriveSeed(context.seed, `${context.role ?? 'student'}/${layerName}`) });
+}
+
+/** The named layers with their per-sample output widths (the product of their output shape without the batch axis). */
+export function featureLayers(model: tf.LayersModel, names: readonly string[]): FeatureLayer[] {
+  return names.map((name) => ({ name, width: outputWidth(model.getLayer(name)) })).filter((layer) => Number.isFinite(layer.width));
+}
+
+function outputWidth(layer: tf.layers.Layer): number {
+  const shape = layer.outputShape;
+  if (!Array.isArray(shape) || Array.isArray(shape[0])) return NaN;
+  return (shape as (number | null)[]).slice(1).reduce<number>((width, d) => width * (d ?? NaN), 1);
+}

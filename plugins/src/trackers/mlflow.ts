@@ -1,0 +1,204 @@
+// `mlflow` tracker: sends a run to an MLflow tracking server as it happens. `handle` only queues; a background sender
+// delivers the events in order through the same code `distill sync` uses (MlflowRunDelivery), saving its progress in
+// `<runDir>/mlflow.json` after each success. When the server stays unreachable past MLflow's retries, training goes
+// on: the tracker retries every `retryIntervalSeconds` from the run journal, and whatever is still missing when the
+// run has ended and `flushTimeoutSeconds` have passed is left for `distill sync <runDir>`.
+import {
+  JournalGapError,
+  MlflowClient,
+  MlflowRestError,
+  MlflowRunDelivery,
+  definePlugin,
+  resolveMlflowConfig,
+  type DeliveryLog,
+  type DeliveryTarget,
+  type RecordedEvent,
+  type Tracker,
+} from '@distill/core';
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    trackingUri: { type: 'string', description: 'MLflow tracking server, e.g. http://127.0.0.1:5000 (default: MLFLOW_TRACKING_URI).' },
+    experimentName: { type: 'string', description: 'MlflowExperiment to log to, created when missing (default: MLFLOW_EXPERIMENT_NAME, else MLFLOW_EXPERIMENT_ID, else "Default").' },
+    runName: { type: 'string', description: "MlflowRun name in MLflow (default: the manifest's name)." },
+    tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra tags set on the run when it is created.' },
+    flushTimeoutSeconds: { type: 'number', minimum: 0, default: 60, description: 'How long the end of a run waits for delivery before leaving the rest to `distill sync`.' },
+    retryIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 10, description: 'Pause before trying an unreachable server again (after MLflow\'s own retries).' },
+  },
+  additionalProperties: false,
+} as const;
+
+// Past this many queued events the queue is dropped and the sender reads the journal instead (it has them all).
+const MAX_QUEUED_EVENTS = 50_000;
+
+interface SenderOptions {
+  readonly flushTimeoutMs: number;
+  readonly retryIntervalMs: number;
+  readonly log: DeliveryLog;
+}
+
+export class MlflowTracker implements Tracker {
+  private delivery: MlflowRunDelivery | undefined;
+  private queue: RecordedEvent[] = [];
+  /** live: deliver the queue; journal: catch up from events.jsonl; stopped: leave the rest to `distill sync`. */
+  private mode: 'live' | 'journal' | 'stopped' = 'live';
+  private loop: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private lastSeq = 0;
+  private ended = false;
+  private warned = false;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly client: MlflowClient,
+    private readonly target: DeliveryTarget,
+    private readonly options: SenderOptions,
+  ) {}
+
+  async handle(event: RecordedEvent): Promise<void> {
+    this.lastSeq = Math.max(this.lastSeq, event.seq);
+    if (event.type === 'run-started') {
+      this.delivery = MlflowRunDelivery.open(this.client, event.runDir, this.target, this.options.log);
+      this.delivery.prepare(event);
+    }
+    if (event.type === 'run-ended') this.ended = true;
+    if (!this.delivery || this.mode === 'stopped') return;
+    if (this.mode === 'live') {
+      this.queue.push(event);
+      if (this.queue.length > MAX_QUEUED_EVENTS) this.toJournalMode();
+    }
+    this.kick();
+  }
+
+  /**
+   * Waits until everything handled so far is delivered, at most `flushTimeoutSeconds`, trying an unreachable server
+   * again meanwhile. After the run has ended, what is still missing then is left for `distill sync`.
+   */
+  async flush(): Promise<void> {
+    if (!this.delivery || this.mode === 'stopped') return;
+    const deadline = Date.now() + this.options.flushTimeoutMs;
+    while (this.pending() && !this.stopped() && Date.now() < deadline) {
+      if (this.ended && this.retryTimer) {
+        clearTimeout(this.retryTimer);
+        this.retryTimer = undefined;
+        await sleep(Math.min(this.options.retryIntervalMs, deadline - Date.now()));
+      }
+      this.kick();
+      await Promise.race([this.loop ?? sleep(50), sleep(deadline - Date.now())]);
+    }
+    if (!this.ended) return;
+    if (this.loop) {
+      this.abort.abort(new Error('flush timeout'));
+      await this.loop;
+    }
+    if (this.pending()) {
+      this.options.log.warn(
+        `MLflow: events ${this.delivery.deliveredSeq + 1}..${this.lastSeq} of this run are not in MLflow yet; send them with: distill sync ${this.delivery.runDir}`,
+      );
+    }
+    this.stop();
+  }
+
+  private kick(): void {
+    if (this.loop || this.retryTimer || this.mode === 'stopped' || !this.pending()) return;
+    this.loop = this.drain().finally(() => {
+      this.loop = undefined;
+      this.kick();
+    });
+  }
+
+  private stopped(): boolean {
+    return this.mode === 'stopped';
+  }
+
+  private pending(): boolean {
+    if (!this.delivery) return false;
+    return this.mode === 'journal' ? this.delivery.deliveredSeq < this.lastSeq : this.queue.length > 0;
+  }
+
+  private async drain(): Promise<void> {
+    const delivery = this.delivery!;
+    const signal = this.abort.signal;
+    try {
+      while (this.pending() && !signal.aborted) {
+        if (this.mode === 'journal') {
+          await delivery.deliverJournal(signal);
+          // No await between this check and the switch: every event handled from here on is queued, in order.
+          if (delivery.deliveredSeq >= this.lastSeq) this.mode = 'live';
+          continue;
+        }
+        const batch = this.queue.splice(0);
+        try {
+          await delivery.deliver(batch, signal);
+        } catch (error) {
+          if (!(error instanceof JournalGapError)) throw error;
+          this.toJournalMode();
+        }
+      }
+    } catch (error) {
+      if (signal.aborted) return;
+      this.toJournalMode();
+      const message = error instanceof Error ? error.message : String(error);
+      if (error instanceof MlflowRestError && error.transient) {
+        if (!this.warned) {
+          this.warned = true;
+          this.options.log.warn(`MLflow unreachable (${message}); the run goes on and is recorded locally, delivery resumes when the server answers (or later: distill sync ${delivery.runDir})`);
+        }
+        this.scheduleRetry();
+      } else {
+        this.options.log.warn(`MLflow tracking stopped: ${message}; the run goes on locally (send it later with: distill sync ${delivery.runDir})`);
+        this.stop();
+      }
+    }
+  }
+
+  private scheduleRetry(): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, this.options.retryIntervalMs);
+    this.retryTimer.unref();
+  }
+
+  private toJournalMode(): void {
+    this.queue = [];
+    if (this.mode !== 'stopped') this.mode = 'journal';
+  }
+
+  private stop(): void {
+    this.mode = 'stopped';
+    this.queue = [];
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+const stderrLog: DeliveryLog = { warn: (message) => process.stderr.write(`warning: ${message}\n`) };
+
+export default definePlugin({
+  kind: 'tracker',
+  name: 'mlflow',
+  description: 'Sends each run to an MLflow tracking server (params, metric curves, tags, artifacts); `distill sync` sends what could not be delivered.',
+  paramsSchema,
+  create: (params, context) => {
+    const env = process.env;
+    const client = new MlflowClient(resolveMlflowConfig({ trackingUri: params.trackingUri }, env));
+    const log = (context.services?.log as DeliveryLog | undefined) ?? stderrLog;
+    const target: DeliveryTarget = {
+      experimentName: params.experimentName ?? (env.MLFLOW_EXPERIMENT_NAME || undefined),
+      experimentId: params.experimentName ? undefined : env.MLFLOW_EXPERIMENT_ID || undefined,
+      runName: params.runName,
+      tags: params.tags as Record<string, string> | undefined,
+    };
+    return new MlflowTracker(client, target, {
+      flushTimeoutMs: params.flushTimeoutSeconds * 1000,
+      retryIntervalMs: params.retryIntervalSeconds * 1000,
+      log: typeof log.warn === 'function' ? log : stderrLog,
+    });
+  },
+});
