@@ -6,6 +6,8 @@ import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerSchemaCommand } from './schema-command.js';
 import { registerPluginsCommand } from './plugins-command.js';
+import { registerSyncCommand } from './sync-command.js';
+import { registerRunsCommand } from './runs-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('distill')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerSchemaCommand(program);
   registerPluginsCommand(program);
+  registerSyncCommand(program);
+  registerRunsCommand(program);
   return program;
 }
 

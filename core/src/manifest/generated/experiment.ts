@@ -208,29 +208,38 @@ export interface TrackerReference {
   params?: Params;
 }
 /**
- * A hyperparameter sweep over this manifest (run with `distill sweep`).
+ * A hyperparameter sweep over this manifest (run with `distill sweep`); see docs/sweeps.md.
  *
  * This interface was referenced by `Experiment`'s JSON-Schema
  * via the `definition` "Sweep".
  */
 export interface Sweep {
+  /**
+   * grid: every combination of the parameters' `values`; random: independent seeded samples; tpe: Tree-structured Parzen Estimator (random for the first `tpe.startupTrials` trials, then proposals drawn towards the best results so far).
+   */
   method?: 'grid' | 'random' | 'tpe';
+  /**
+   * What ranks the trials: a metric of the trial's summary.json.
+   */
   metric?: {
+    /**
+     * `student/val/accuracy` (measured every epoch, so early termination can judge it), `student/test/accuracy`, `distillation/gain`, ...
+     */
     name: string;
     goal?: 'maximize' | 'minimize';
   };
   /**
-   * Search space, keyed by manifest path (`losses.0.params.temperature`).
+   * Search space, keyed by manifest path as `--set` writes it (`losses.0.params.temperature`). Paths joined by commas take their values together: `"losses.0.weight,losses.1.weight": { "values": [[0.9, 0.1], [0.5, 0.5]] }`.
    */
   parameters: {
     [k: string]: SweepParameter;
   };
   /**
-   * Most trials to run (required for random and tpe over continuous spaces).
+   * Most trials to run: required for random and tpe; for grid, the first runCap points of the grid.
    */
   runCap?: number;
   /**
-   * Trials at once (default: CPU cores).
+   * Trials at once, each in its own process (default: CPU cores; `--concurrency` wins).
    */
   concurrency?: number;
   /**
@@ -238,14 +247,17 @@ export interface Sweep {
    */
   seed?: number;
   earlyTerminate?: EarlyTerminate;
+  tpe?: TpeSettings;
 }
 /**
+ * Exactly one of `values`, `value`, or `distribution` with `min` and `max` (and `q` for the q_ distributions).
+ *
  * This interface was referenced by `Experiment`'s JSON-Schema
  * via the `definition` "SweepParameter".
  */
 export interface SweepParameter {
   /**
-   * Discrete choices.
+   * Discrete choices (for comma-joined paths: one array per choice, a value per path).
    *
    * @minItems 1
    */
@@ -257,28 +269,33 @@ export interface SweepParameter {
     [k: string]: unknown;
   };
   /**
-   * Continuous or integer range between min and max.
+   * A range between min and max (the values themselves, also for the log distributions): uniform, uniform in log space, integers, and uniform / log-uniform rounded to a multiple of q.
    */
   distribution?: 'uniform' | 'log_uniform' | 'int_uniform' | 'q_uniform' | 'q_log_uniform';
   min?: number;
   max?: number;
   /**
-   * Quantization step for q_ distributions.
+   * Quantization step of q_uniform and q_log_uniform (default 1).
    */
   q?: number;
 }
 /**
+ * Stops hopeless trials at an epoch boundary, judged on the sweep metric (which must be a `<stage>/val/...` metric).
+ *
  * This interface was referenced by `Experiment`'s JSON-Schema
  * via the `definition` "EarlyTerminate".
  */
 export interface EarlyTerminate {
+  /**
+   * median: stop a trial whose best so far is worse than the median of the other trials' best at the same epoch; hyperband: at epochs minIter·eta^k, stop a trial outside the top 1/eta of the trials that reached that epoch before it (asynchronous successive halving).
+   */
   type: 'median' | 'hyperband';
   /**
    * median: judge a trial only from this epoch on.
    */
   minEpochs?: number;
   /**
-   * median: trials that must have reached the epoch first.
+   * median: other trials that must have reached the epoch first.
    */
   minTrials?: number;
   /**
@@ -289,4 +306,38 @@ export interface EarlyTerminate {
    * hyperband: first bracket epoch.
    */
   minIter?: number;
+}
+/**
+ * Settings of the tpe method.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "TpeSettings".
+ */
+export interface TpeSettings {
+  /**
+   * Random trials before the model takes over.
+   */
+  startupTrials?: number;
+  /**
+   * Samples drawn from the good-trials density; the one with the best good/bad density ratio is proposed.
+   */
+  candidates?: number;
+  /**
+   * Fraction of the finished trials counted as good.
+   */
+  gamma?: number;
+}
+/**
+ * A sweep kept apart from its manifest: `distill sweep <sweep file>` sweeps the manifest it names (that manifest's own `sweep` is ignored).
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "SweepFile".
+ */
+export interface SweepFile {
+  $schema?: string;
+  /**
+   * The base manifest, relative to this file.
+   */
+  manifest: string;
+  sweep: Sweep;
 }

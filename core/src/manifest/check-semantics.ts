@@ -1,0 +1,24 @@
+// Second-pass checks only plugins can make (a layer the model lacks), reported with places like schema issues.
+import type { PluginHost } from '../plugins/plugin-host.js';
+import type { SemanticCheckContext } from '../plugins/semantic-check.js';
+import { ManifestError, type ManifestIssue } from './manifest-error.js';
+import type { LoadedManifest } from './load-manifest.js';
+import { pluginReferences } from './plugin-references.js';
+
+/** Runs every referenced plugin's `check`; throws one ManifestError with all their issues. */
+export async function checkSemantics(loaded: LoadedManifest, host: PluginHost, context: SemanticCheckContext): Promise<void> {
+  const issues: ManifestIssue[] = [];
+  for (const site of pluginReferences(loaded.experiment)) {
+    const plugin = host.registries[site.kind].get(String(site.section.type));
+    if (!plugin.check) continue;
+    for (const issue of await plugin.check(site.section.params, context)) {
+      issues.push(loaded.issueAt(`${site.pointer}/params${issue.pointer}`, issue.message, issue.hint));
+    }
+  }
+  if (issues.length > 0) throw new ManifestError(issues);
+}
+
+/** True when some plugin the manifest references has a semantic check. */
+export function hasSemanticChecks(loaded: LoadedManifest, host: PluginHost): boolean {
+  return pluginReferences(loaded.experiment).some((site) => host.registries[site.kind].get(String(site.section.type)).check);
+}

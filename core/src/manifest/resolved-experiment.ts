@@ -1,0 +1,44 @@
+// A manifest after validation: the generated `Experiment` with every default filled in, so code reads no `??`.
+import type {
+  DatasetReference,
+  Experiment,
+  LossReference,
+  ModelReference,
+  OptimizerReference,
+  Params,
+  SchedulerReference,
+  TeacherReference,
+  TeacherTraining,
+  TrackerReference,
+  Training,
+} from './generated/experiment.js';
+
+/** A plugin reference whose `params` were validated against the plugin's schema and hold its defaults. */
+export type Resolved<R extends { params?: Params }> = Omit<R, 'params'> & { params: Params };
+
+export type ResolvedLossReference = Resolved<LossReference> & Required<Pick<LossReference, 'weight'>>;
+
+export type ResolvedTeacherTraining = Required<Omit<TeacherTraining, 'optimizer' | 'scheduler'>> & {
+  optimizer: Resolved<OptimizerReference>;
+  scheduler: Resolved<SchedulerReference>;
+};
+
+export type ResolvedTeacherReference = Resolved<Omit<TeacherReference, 'train'>> & { train: ResolvedTeacherTraining };
+
+export type ResolvedExperiment = Omit<
+  Experiment,
+  'description' | 'seed' | 'backend' | 'plugins' | 'dataset' | 'teacher' | 'student' | 'losses' | 'optimizer' | 'scheduler' | 'training' | 'tracking'
+> & {
+  description: string;
+  seed: number;
+  backend: NonNullable<Experiment['backend']>;
+  plugins: string[];
+  dataset: Resolved<DatasetReference>;
+  teacher: ResolvedTeacherReference;
+  student: Resolved<ModelReference>;
+  losses: [ResolvedLossReference, ...ResolvedLossReference[]];
+  optimizer: Resolved<OptimizerReference>;
+  scheduler: Resolved<SchedulerReference>;
+  training: Required<Training>;
+  tracking: Resolved<TrackerReference>;
+};
