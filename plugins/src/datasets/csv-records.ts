@@ -1,7 +1,7 @@
-// Splits CSV text into records (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks), each with the
-// 1-based line it starts on, so errors can point at the file's own line numbers. Blank lines are skipped.
-// A well-kept parser (`csv-parse`, its `csv-parse/sync` API with `info: true` for line numbers) would replace this file
-// once it is a dependency.
+// CSV text → records, each with the 1-based line it starts on so errors point at the file's own line numbers.
+// Parsing (RFC 4180 quoting, embedded delimiters and line breaks) is csv-parse's; blank lines are skipped.
+import { parse } from 'csv-parse/sync';
+import { CsvError } from 'csv-parse';
 
 export interface CsvRecord {
   readonly line: number;
@@ -16,52 +16,33 @@ export class CsvSyntaxError extends Error {
 }
 
 export function parseCsv(text: string, delimiter = ','): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let line = 1;
-  let recordLine = 1;
-  let quoted = false;
-  let cellWasQuoted = false;
-  const endCell = () => {
-    cells.push(cellWasQuoted ? cell : cell.trim());
-    cell = '';
-    cellWasQuoted = false;
-  };
-  const endRecord = () => {
-    endCell();
-    if (cells.length > 1 || cells[0] !== '') records.push({ line: recordLine, cells });
-    cells = [];
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') {
-        quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cellWasQuoted = true;
-      cell = '';
-    } else if (ch === delimiter) {
-      endCell();
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else if (!(cellWasQuoted && (ch === ' ' || ch === '\t'))) {
-      // spaces between a closing quote and the delimiter are padding, not content
-      cell += ch;
+  try {
+    const rows = parse(text, {
+      delimiter,
+      info: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      raw: true,
+    }) as unknown as { record: string[]; info: { lines: number; raw?: string } }[];
+    return rows.map(({ record, info }) => ({ line: startLine(info), cells: record }));
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines ?? 0;
+      throw new CsvSyntaxError(line, describe(error));
     }
+    throw error;
   }
-  if (quoted) throw new CsvSyntaxError(recordLine, 'a quoted cell is not closed');
-  if (cell !== '' || cells.length > 0) endRecord();
-  return records;
+}
+
+// csv-parse reports the line a record ends on; a quoted cell with line breaks starts earlier.
+function startLine(info: { lines: number; raw?: string }): number {
+  const raw = (info.raw ?? '').replace(/(\r\n|\r|\n)$/, '');
+  const breaks = (raw.match(/\r\n|\r|\n/g) ?? []).length;
+  return info.lines - breaks;
+}
+
+function describe(error: CsvError): string {
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') return 'a quoted cell is not closed';
+  return error.message.replace(/^Invalid Record Length: /, '');
 }
