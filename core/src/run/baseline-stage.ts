@@ -8,8 +8,7 @@ import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { trainStage, type StageHooks, type StageResult } from '../training/train-stage.js';
 import { hardLabelTerm } from '../training/hard-label-term.js';
 import { labelledSubset } from '../training/batches.js';
-import { deriveSeed } from '../random/seeded-random.js';
-import type { TeacherSignals } from './student-stage.js';
+import { studentBudget, type TeacherSignals } from './student-stage.js';
 import type { RunComponents } from './run-components.js';
 
 export async function trainBaseline(
@@ -32,14 +31,8 @@ export async function trainBaseline(
         terms: [hardLabelTerm],
         optimizer,
         schedule: await components.scheduler(experiment.scheduler, '/scheduler'),
+        ...studentBudget(experiment, dataset),
         train: labelledSubset(dataset.train, dataset.inputShape),
-        validation: dataset.validation,
-        inputShape: dataset.inputShape,
-        epochs: experiment.training.epochs,
-        batchSize: experiment.training.batchSize,
-        shuffle: experiment.training.shuffle,
-        seed: deriveSeed(experiment.seed, 'shuffle:student'),
-        evalEvery: experiment.training.evalEvery,
         teacherValidation: signals.validation,
         maxSteps: studentSteps,
         scheduleStepsPerEpoch: Math.ceil(dataset.train.count / experiment.training.batchSize),

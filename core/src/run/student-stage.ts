@@ -25,6 +25,19 @@ export async function teacherSignals(teacher: DistillModel, terms: readonly Loss
   };
 }
 
+/** What the student and its baseline share: data order, epochs, batch size and validation. */
+export function studentBudget(experiment: ResolvedExperiment, dataset: Dataset) {
+  return {
+    validation: dataset.validation,
+    inputShape: dataset.inputShape,
+    epochs: experiment.training.epochs,
+    batchSize: experiment.training.batchSize,
+    shuffle: experiment.training.shuffle,
+    seed: deriveSeed(experiment.seed, 'shuffle:student'),
+    evalEvery: experiment.training.evalEvery,
+  };
+}
+
 export async function trainStudent(
   student: DistillModel,
   terms: readonly LossTerm[],
@@ -43,14 +56,8 @@ export async function trainStudent(
         terms,
         optimizer,
         schedule: await components.scheduler(experiment.scheduler, '/scheduler'),
+        ...studentBudget(experiment, dataset),
         train: dataset.train,
-        validation: dataset.validation,
-        inputShape: dataset.inputShape,
-        epochs: experiment.training.epochs,
-        batchSize: experiment.training.batchSize,
-        shuffle: experiment.training.shuffle,
-        seed: deriveSeed(experiment.seed, 'shuffle:student'),
-        evalEvery: experiment.training.evalEvery,
         teacherTrain: signals.train,
         teacherValidation: signals.validation,
       },
