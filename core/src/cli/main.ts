@@ -6,8 +6,10 @@ import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerSchemaCommand } from './schema-command.js';
 import { registerPluginsCommand } from './plugins-command.js';
+import { registerSweepCommand } from './sweep-command.js';
 import { registerSyncCommand } from './sync-command.js';
 import { registerRunsCommand } from './runs-command.js';
+import { registerInitCommand } from './init-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('distill')
@@ -20,8 +22,10 @@ export function buildProgram(): Command {
   registerRunCommand(program);
   registerSchemaCommand(program);
   registerPluginsCommand(program);
+  registerSweepCommand(program);
   registerSyncCommand(program);
   registerRunsCommand(program);
+  registerInitCommand(program);
   return program;
 }
 

@@ -10,6 +10,7 @@ import type { LoadedManifest } from '../manifest/load-manifest.js';
 import { checkSemantics } from '../manifest/check-semantics.js';
 import { initBackend, type BackendChoice } from '../backend/select-backend.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
+import { redactCredentials } from '../tracking/mlflow/redact-credentials.js';
 import { withSeededMathRandom } from '../random/seeded-math-random.js';
 import type { StageHooks, StageResult } from '../training/train-stage.js';
 import { saveModelFiles, saveVariables } from '../io/model-files.js';
@@ -100,13 +101,14 @@ async function execute(request: RunRequest, prepared: Prepared, backend: Backend
   log.attach(runDir);
   const started = Date.now();
   const manifestFile = join(runDir, 'manifest.resolved.json');
-  writeFileSync(manifestFile, `${JSON.stringify(experiment, null, 2)}\n`);
+  // Credentials in a tracking URI stay out of every file the run writes (and uploads).
+  writeFileSync(manifestFile, `${redactCredentials(JSON.stringify(experiment, null, 2))}\n`);
   log.info(`run ${runId} (${experiment.name}) in ${runDir}`);
 
   const tracker = await buildTracker(host, prepared.components, trackerReference(experiment, request.tracking));
   const recorder = new RunRecorder(runDir, [tracker], log);
   await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
-  await recorder.params(flattenManifest(experiment));
+  await recorder.params(flattenManifest(JSON.parse(redactCredentials(JSON.stringify(experiment)))));
   await recorder.tags({ ...runTags(experiment, host, backend), ...request.tags });
 
   const artifacts = [manifestFile];

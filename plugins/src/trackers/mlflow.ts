@@ -23,7 +23,7 @@ const paramsSchema = {
     experimentName: { type: 'string', description: 'MlflowExperiment to log to, created when missing (default: MLFLOW_EXPERIMENT_NAME, else MLFLOW_EXPERIMENT_ID, else "Default").' },
     runName: { type: 'string', description: "MlflowRun name in MLflow (default: the manifest's name)." },
     tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra tags set on the run when it is created.' },
-    flushTimeoutSeconds: { type: 'number', minimum: 0, default: 60, description: 'How long the end of a run waits for delivery before leaving the rest to `distill sync`.' },
+    flushTimeoutSeconds: { type: 'number', minimum: 0, default: 30, description: 'How long the end of a run waits for delivery before leaving the rest to `distill sync` (at most 5 s after Ctrl-C).' },
     retryIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 10, description: 'Pause before trying an unreachable server again (after MLflow\'s own retries).' },
   },
   additionalProperties: false,
@@ -31,6 +31,7 @@ const paramsSchema = {
 
 // Past this many queued events the queue is dropped and the sender reads the journal instead (it has them all).
 const MAX_QUEUED_EVENTS = 50_000;
+const KILLED_FLUSH_LIMIT_MS = 5000;
 
 interface SenderOptions {
   readonly flushTimeoutMs: number;
@@ -47,6 +48,7 @@ export class MlflowTracker implements Tracker {
   private retryTimer: NodeJS.Timeout | undefined;
   private lastSeq = 0;
   private ended = false;
+  private killed = false;
   private warned = false;
   private readonly abort = new AbortController();
 
@@ -62,7 +64,10 @@ export class MlflowTracker implements Tracker {
       this.delivery = MlflowRunDelivery.open(this.client, event.runDir, this.target, this.options.log);
       this.delivery.prepare(event);
     }
-    if (event.type === 'run-ended') this.ended = true;
+    if (event.type === 'run-ended') {
+      this.ended = true;
+      this.killed = event.status === 'KILLED';
+    }
     if (!this.delivery || this.mode === 'stopped') return;
     if (this.mode === 'live') {
       this.queue.push(event);
@@ -77,7 +82,9 @@ export class MlflowTracker implements Tracker {
    */
   async flush(): Promise<void> {
     if (!this.delivery || this.mode === 'stopped') return;
-    const deadline = Date.now() + this.options.flushTimeoutMs;
+    // Ctrl-C means "stop now": a killed run waits at most a few seconds for a slow server.
+    const limit = this.killed ? Math.min(this.options.flushTimeoutMs, KILLED_FLUSH_LIMIT_MS) : this.options.flushTimeoutMs;
+    const deadline = Date.now() + limit;
     while (this.pending() && !this.stopped() && Date.now() < deadline) {
       if (this.ended && this.retryTimer) {
         clearTimeout(this.retryTimer);
@@ -85,7 +92,7 @@ export class MlflowTracker implements Tracker {
         await sleep(Math.min(this.options.retryIntervalMs, deadline - Date.now()));
       }
       this.kick();
-      await Promise.race([this.loop ?? sleep(50), sleep(deadline - Date.now())]);
+      await waitAtMost(this.loop, Math.min(this.loop ? deadline - Date.now() : 50, deadline - Date.now()));
     }
     if (!this.ended) return;
     if (this.loop) {
@@ -178,6 +185,17 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
+/** Waits for `promise` (or just `ms` when there is none), never longer than `ms`, leaving no timer behind. */
+async function waitAtMost(promise: Promise<unknown> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))));
+  try {
+    await Promise.race(promise ? [promise, timeout] : [timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const stderrLog: DeliveryLog = { warn: (message) => process.stderr.write(`warning: ${message}\n`) };
 
 export default definePlugin({
@@ -195,9 +213,10 @@ export default definePlugin({
       runName: params.runName,
       tags: params.tags as Record<string, string> | undefined,
     };
+    // A tracker chosen by MLFLOW_TRACKING_URI or --tracking-uri arrives without the schema's defaults filled in.
     return new MlflowTracker(client, target, {
-      flushTimeoutMs: params.flushTimeoutSeconds * 1000,
-      retryIntervalMs: params.retryIntervalSeconds * 1000,
+      flushTimeoutMs: (params.flushTimeoutSeconds ?? 30) * 1000,
+      retryIntervalMs: (params.retryIntervalSeconds ?? 10) * 1000,
       log: typeof log.warn === 'function' ? log : stderrLog,
     });
   },

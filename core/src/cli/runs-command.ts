@@ -1,0 +1,81 @@
+// `distill runs [runsDir]`: the local runs as a table: id, name, status, key metrics, and whether MLflow has them.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { findRunDirs } from '../tracking/mlflow-sync.js';
+import { readJournal } from '../tracking/run-journal.js';
+import { readMlflowState } from '../tracking/mlflow/mlflow-sync-state.js';
+
+const KEY_METRICS_SHOWN = 3;
+
+export interface LocalRunRow {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly metrics: Readonly<Record<string, number | null>>;
+  /** `synced`, `pending k/n` (events in MLflow / in the journal), or `local only`. */
+  readonly mlflow: string;
+}
+
+export function registerRunsCommand(program: Command): void {
+  program
+    .command('runs')
+    .description('list local runs: id, name, status, key metrics, and whether MLflow has them (see distill sync)')
+    .argument('[runsDir]', 'directory of runs', 'runs')
+    .option('--json', 'print the rows as JSON')
+    .action((runsDir: string, options: { json?: boolean }) => {
+      const rows = existsSync(runsDir) ? findRunDirs(runsDir).map(localRunRow) : [];
+      if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      else process.stdout.write(rows.length ? `${formatRunsTable(rows)}\n` : `no runs in ${runsDir}\n`);
+    });
+}
+
+export function localRunRow(runDir: string): LocalRunRow {
+  const journal = readJournal(runDir);
+  const summary = readSummary(runDir);
+  const started = journal.find((event) => event.type === 'run-started');
+  const ended = journal.find((event) => event.type === 'run-ended');
+  const state = readMlflowState(runDir);
+  const total = journal.length;
+  return {
+    id: basename(runDir),
+    name: summary?.name ?? (started?.type === 'run-started' ? started.name : ''),
+    status: summary?.status ?? (ended?.type === 'run-ended' ? ended.status : 'RUNNING'),
+    metrics: summary?.metrics ?? {},
+    mlflow: !state ? 'local only' : state.deliveredSeq >= total && state.runId ? 'synced' : `pending ${state.deliveredSeq}/${total}`,
+  };
+}
+
+export function formatRunsTable(rows: readonly LocalRunRow[]): string {
+  const table = new Table({ head: ['run', 'name', 'status', 'key metrics', 'mlflow'], style: { head: [], border: [] } });
+  for (const row of rows) table.push([row.id, row.name, row.status, keyMetrics(row.metrics), row.mlflow]);
+  return table.toString();
+}
+
+// The headline numbers: the student's test results first, then other accuracies, then the rest, alphabetically.
+function keyMetrics(metrics: Readonly<Record<string, number | null>>): string {
+  const rank = (key: string) => (key.startsWith('student/test/') ? 0 : /acc/i.test(key) ? 1 : 2);
+  const keys = Object.keys(metrics).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  return keys.slice(0, KEY_METRICS_SHOWN).map((key) => `${key}=${format(metrics[key])}`).join(' ');
+}
+
+function format(value: number | null): string {
+  return value === null ? 'NaN' : Number.isInteger(value) ? String(value) : value.toPrecision(4);
+}
+
+interface SummaryFile {
+  name?: string;
+  status?: string;
+  metrics?: Record<string, number | null>;
+}
+
+function readSummary(runDir: string): SummaryFile | undefined {
+  const file = join(runDir, 'summary.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as SummaryFile;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+// `<runDir>/mlflow.json`: how far a run's journal has reached MLflow. Written after every successful delivery, so a
+// later `distill sync` (or the tracker after a restart) sends exactly what is missing: nothing lost, nothing twice.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MLFLOW_STATE_FILE = 'mlflow.json';
+
+export interface MlflowSyncState {
+  /** The server, without credentials. */
+  readonly trackingUri: string;
+  /** Where the run goes, as configured when it started (used again by `distill sync`). */
+  readonly experimentName?: string;
+  readonly configuredExperimentId?: string;
+  readonly runName?: string;
+  readonly extraTags?: Readonly<Record<string, string>>;
+  /** Tags describing where the run ran (user, source, git), taken when it started. */
+  readonly startTags?: Readonly<Record<string, string>>;
+  /** Set once the MLflow run exists. */
+  readonly experimentId?: string;
+  readonly runId?: string;
+  readonly artifactUri?: string;
+  /** Every journal event up to this `seq` is in MLflow. */
+  readonly deliveredSeq: number;
+  /** The last delivery failure, credentials masked; cleared by the next success. */
+  readonly lastError?: string;
+  readonly updatedAt: string;
+}
+
+export function readMlflowState(runDir: string): MlflowSyncState | undefined {
+  const file = join(runDir, MLFLOW_STATE_FILE);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as MlflowSyncState;
+}
+
+/** Atomic (write then rename): a crash never leaves a half-written state behind. */
+export function writeMlflowState(runDir: string, state: Omit<MlflowSyncState, 'updatedAt'>): MlflowSyncState {
+  const stored = { ...state, updatedAt: new Date().toISOString() };
+  const file = join(runDir, MLFLOW_STATE_FILE);
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(stored, null, 2)}\n`);
+  renameSync(temporary, file);
+  return stored;
+}
