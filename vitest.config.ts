@@ -15,6 +15,8 @@ export default defineConfig({
     projects: [
       { resolve: { alias }, test: { name: 'core', include: ['core/src/**/*.test.ts'], testTimeout: 60_000 } },
       { resolve: { alias }, test: { name: 'plugins', include: ['plugins/src/**/*.test.ts'], testTimeout: 60_000 } },
+      // Plugins written as users write them (the examples, and any `distill init plugin` puts under experiments/).
+      { resolve: { alias }, test: { name: 'experiments', include: ['experiments/**/*.test.ts'], testTimeout: 60_000 } },
       {
         resolve: { alias },
         test: {

@@ -47,3 +47,5 @@ export { inject, injectable, ContainerModule, Container } from 'inversify';
 export { seededRandom, shuffledIndices, deriveSeed, type SeededRandom } from './random/seeded-random.js';
 export { maskedCrossEntropy } from './losses/masked-cross-entropy.js';
 export * from './tracking/mlflow/index.js';
+// Hyperparameter sweeps: spec, proposals, early termination, the coordinator and its trial executors.
+export * from './sweep/index.js';

@@ -1,5 +1,5 @@
 // Validators for the params schemas plugins declare: compiled once per plugin, defaults filled in.
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { PluginDefinition } from '../plugins/plugin-definition.js';
 import { UserError } from '../errors.js';
 import { createManifestAjv } from './manifest-ajv.js';
@@ -15,10 +15,20 @@ export function paramsValidator(plugin: PluginDefinition): ValidateFunction {
     try {
       validate = ajv.compile(schema);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const message = error instanceof Error ? error.message : String(error);
+      const reason = (message.startsWith('schema is invalid') && schemaProblem(ajv.errors)) || message;
       throw new UserError(`${plugin.kind} plugin "${plugin.name}" from ${plugin.source ?? 'an unnamed source'} declares an invalid params schema: ${reason}`, { cause: error });
     }
     compiled.set(plugin.paramsSchema, validate);
   }
   return validate;
+}
+
+// ajv checks a schema against the JSON Schema meta-schema and reports every branch of it that failed; the first error
+// at the deepest place says what is wrong, in the plugin's own terms.
+function schemaProblem(errors: readonly ErrorObject[] | null | undefined): string | undefined {
+  if (!errors || errors.length === 0) return undefined;
+  const deepest = errors.reduce((best, error) => (error.instancePath.length > best.instancePath.length ? error : best));
+  const got = deepest.data === undefined ? '' : ` (got ${JSON.stringify(deepest.data)})`;
+  return `paramsSchema${deepest.instancePath}: ${deepest.message ?? 'is invalid'}${got}`;
 }

@@ -4,6 +4,7 @@ import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import type { Dataset } from '../plugins/dataset-plugin.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
 import type { LoadedManifest } from './load-manifest.js';
+import { checkModelContract } from '../plugins/model-contract.js';
 
 export interface SemanticContext extends SemanticCheckContext {
   dataset(): Promise<Dataset>;
@@ -23,6 +24,7 @@ export function createSemanticContext(loaded: LoadedManifest, host: PluginHost):
       const section = experiment[role];
       const context = { manifestDir, seed, pointer: `/${role}`, role, dataset: { inputShape, numClasses, ...(classNames ? { classNames } : {}) } };
       const built = await host.registries.model.build(section.type, section.params, context, host.container);
+      checkModelContract(built, numClasses, section.type, role);
       models.push(built);
       return built;
     });

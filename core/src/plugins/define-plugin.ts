@@ -1,11 +1,4 @@
-// The authoring API: `definePlugin` gives a plugin's code params typed from its own JSON Schema.
-//
-//   export default definePlugin({
-//     kind: 'loss', name: 'cosine-hint', description: 'Cosine distance between features',
-//     paramsSchema: { type: 'object', properties: { layer: { type: 'string' } }, required: ['layer'],
-//                     additionalProperties: false } as const,
-//     create: (params) => ({ requires: {...}, compute: (inputs) => ... }),  // params.layer: string
-//   });
+// The authoring API: `definePlugin` gives a plugin's code params typed from its own JSON Schema. See docs/plugins.md.
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Newable } from 'inversify';
 import type { PluginKind } from './plugin-kind.js';
@@ -18,27 +11,83 @@ import type { JsonSchema } from './json-schema.js';
 /** The params type a schema describes (defaults are filled in before `create` sees them). */
 export type ParamsOf<S> = S extends JSONSchema ? FromSchema<S, { keepDefaultedPropertiesOptional: false }> : never;
 
-export interface FactoryPluginSpec<K extends PluginKind, S extends JSONSchema> {
+/** What every plugin declares, whichever way it is built. */
+export interface PluginSpecBase<K extends PluginKind, S extends JSONSchema> {
+  /** `'dataset' | 'model' | 'loss' | 'optimizer' | 'scheduler' | 'tracker'`: decides what `create` must return. */
   readonly kind: K;
+  /** The name manifests use in `type`: lower-case words joined by dashes, unique within its kind. */
   readonly name: string;
+  /** One line, shown by `distill plugins` and as the editor's tooltip for the name. */
   readonly description: string;
+  /**
+   * JSON Schema (draft-07) of `params`, written `as const` so the params type can be read from it. Close it with
+   * `additionalProperties: false` (a typo is then an error with a did-you-mean), give `description`s (editor tooltips)
+   * and `default`s (filled in before `create` sees the params, so a defaulted param is never `undefined`).
+   */
   readonly paramsSchema: S;
+  /** Recorded with runs; a package's plugins get the package version. */
   readonly version?: string;
+  /**
+   * Checks only this plugin can make, run before training (and by `distill validate`): a layer the model lacks, a
+   * width that does not match. Issues are reported at their place in the manifest, like schema errors.
+   */
+  readonly check?: SemanticCheck<ParamsOf<S>>;
+}
+
+export interface FactoryPluginSpec<K extends PluginKind, S extends JSONSchema> extends PluginSpecBase<K, S> {
+  /** Builds the instance for one manifest section from its validated params (sync or async). */
   readonly create: (params: ParamsOf<S>, context: BuildContext) => PluginInstanceOf<K> | Promise<PluginInstanceOf<K>>;
-  readonly check?: SemanticCheck<ParamsOf<S>>;
 }
 
-export interface ClassPluginSpec<K extends PluginKind, S extends JSONSchema> {
-  readonly kind: K;
-  readonly name: string;
-  readonly description: string;
-  readonly paramsSchema: S;
-  readonly version?: string;
-  /** Its constructor takes `@inject(PluginParams) params` and optionally `@inject(BuildContextToken) context`. */
+export interface ClassPluginSpec<K extends PluginKind, S extends JSONSchema> extends PluginSpecBase<K, S> {
+  /**
+   * A class the container builds: its constructor takes `@inject(PluginParams) params: ParamsOf<typeof schema>` and
+   * optionally `@inject(BuildContextToken) context: BuildContext`.
+   */
   readonly implementation: Newable<PluginInstanceOf<K>>;
-  readonly check?: SemanticCheck<ParamsOf<S>>;
 }
 
+/**
+ * Declares a plugin: its kind, name, one-line description, params JSON Schema and how an instance is built. Export the
+ * result from a `.ts`, `.js` or `.mjs` file and list that file in a manifest's `plugins` (or pass `--plugin`).
+ *
+ * The instance `create` returns is typed by `kind` (a `loss` returns a {@link DistillLoss}, a `model` a
+ * {@link DistillModel}, …) and `params` is typed from `paramsSchema`:
+ *
+ * ```ts
+ * import * as tf from '@tensorflow/tfjs';
+ * import { definePlugin, type DistillLoss } from '@distill/core';
+ *
+ * export default definePlugin({
+ *   kind: 'loss',
+ *   name: 'logit-mse',
+ *   description: 'Mean squared error between student and teacher logits.',
+ *   paramsSchema: {
+ *     type: 'object',
+ *     properties: { scale: { type: 'number', exclusiveMinimum: 0, default: 1, description: 'Multiplies the error.' } },
+ *     additionalProperties: false,
+ *   } as const,
+ *   create: (params): DistillLoss => ({                  // params: { scale: number }
+ *     requires: { teacherLogits: true },
+ *     compute: ({ studentLogits, teacherLogits }) =>
+ *       tf.tidy(() => tf.squaredDifference(studentLogits, teacherLogits!).mean().mul(params.scale) as tf.Scalar),
+ *   }),
+ * });
+ * ```
+ *
+ * Or built by the container from a class:
+ *
+ * ```ts
+ * const paramsSchema = { type: 'object', properties: { rate: { type: 'number', default: 0.01 } }, additionalProperties: false } as const;
+ *
+ * class FixedRate implements LearningRateSchedule {
+ *   constructor(@inject(PluginParams) private readonly params: ParamsOf<typeof paramsSchema>) {}
+ *   learningRateAt(): number { return this.params.rate; }
+ * }
+ *
+ * export default definePlugin({ kind: 'scheduler', name: 'fixed-rate', description: 'A fixed rate.', paramsSchema, implementation: FixedRate });
+ * ```
+ */
 export function definePlugin<K extends PluginKind, const S extends JSONSchema>(spec: FactoryPluginSpec<K, S>): FactoryPlugin<K, ParamsOf<S>>;
 export function definePlugin<K extends PluginKind, const S extends JSONSchema>(spec: ClassPluginSpec<K, S>): ClassPlugin<K, ParamsOf<S>>;
 export function definePlugin(spec: FactoryPluginSpec<PluginKind, JSONSchema> | ClassPluginSpec<PluginKind, JSONSchema>) {

@@ -1,13 +1,17 @@
-// Loads a plugin module (a file path or a package name) and turns what it exports into one container module.
-import { stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { extname, isAbsolute, join, resolve } from 'node:path';
+// Loads a plugin module (a file path or a plugin package's name) and turns what it exports into one container module.
+// Only modules named in a manifest's `plugins` or by `--plugin` come through here: nothing else imports code.
+import { existsSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ContainerModule } from 'inversify';
 import { UserError } from '../errors.js';
 import { displayPath } from '../manifest/manifest-error.js';
 import type { PluginDefinition } from './plugin-definition.js';
 import { pluginModule } from './plugin-module.js';
+import { describeDefinition, looksLikePluginDefinition, pluginDefinitionProblems } from './plugin-shape.js';
+import { resolvePluginPackage } from './plugin-package.js';
+import { describeImportFailure } from './import-failure.js';
 
 export interface PluginSource {
   /** Directory that relative paths and package names resolve from. */
@@ -17,83 +21,94 @@ export interface PluginSource {
 }
 
 export interface LoadedPluginModule {
-  /** The file that was imported (modules imported twice are loaded once). */
+  /** The file that was imported (real path: modules named twice are loaded once). */
   readonly path: string;
   readonly module: ContainerModule;
+}
+
+interface ModuleTarget {
+  readonly path: string;
+  /** How messages and plugin sources name it: the path shown relative to the working directory, or `name@version`. */
+  readonly label: string;
+  readonly version?: string;
 }
 
 const SCRIPT_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
 export async function loadPluginModule(specifier: string, from: PluginSource): Promise<LoadedPluginModule> {
-  const path = isPathSpecifier(specifier) ? await resolveFile(specifier, from) : resolvePackage(specifier, from);
-  const label = isPathSpecifier(specifier) ? displayPath(path) : specifier;
+  const target = isPathSpecifier(specifier) ? await resolveFile(specifier, from) : packageTarget(specifier, from);
   let exports: Record<string, unknown>;
   try {
-    exports = await importModule(path);
+    exports = await importModule(target.path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UserError(`cannot load plugin module ${label} (${from.origin}): ${reason}`, { cause: error });
+    throw new UserError(`cannot load plugin module ${target.label} (${from.origin}): ${describeImportFailure(error)}`, { cause: error });
   }
-  return { path, module: containerModuleOf(exports, label, from) };
+  return { path: target.path, module: containerModuleOf(exports, target, from) };
 }
 
 export function isPathSpecifier(specifier: string): boolean {
   return specifier.startsWith('.') || isAbsolute(specifier) || SCRIPT_EXTENSIONS.has(extname(specifier));
 }
 
-async function resolveFile(specifier: string, from: PluginSource): Promise<string> {
+async function resolveFile(specifier: string, from: PluginSource): Promise<ModuleTarget> {
   const path = resolve(from.baseDir, specifier);
   const info = await stat(path).catch(() => undefined);
   if (!info) throw new UserError(`cannot find plugin module "${specifier}": no file ${path} (${from.origin})`);
   if (info.isDirectory()) throw new UserError(`plugin module "${specifier}" is a directory (${path}); name the module file (${from.origin})`);
-  return path;
+  return { path: await realpath(path), label: displayPath(path) };
 }
 
-function resolvePackage(name: string, from: PluginSource): string {
-  try {
-    return createRequire(join(from.baseDir, 'package.json')).resolve(name);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'MODULE_NOT_FOUND' ? 'not installed' : (error as Error).message.split('\n')[0];
-    throw new UserError(`cannot find plugin package "${name}" from ${from.baseDir}: ${reason} (${from.origin})`, { cause: error });
-  }
+function packageTarget(name: string, from: PluginSource): ModuleTarget {
+  const found = resolvePluginPackage(name, from);
+  return { path: found.entry, label: found.version ? `${found.name}@${found.version}` : found.name, ...(found.version ? { version: found.version } : {}) };
 }
 
 async function importModule(path: string): Promise<Record<string, unknown>> {
   const url = pathToFileURL(path).href;
   if (!TYPESCRIPT_EXTENSIONS.has(extname(path))) return import(url);
   const { tsImport } = await import('tsx/esm/api');
-  return tsImport(url, import.meta.url);
+  // The plugin's own project settings (experimentalDecorators for class plugins), not those of the working directory.
+  const tsconfig = nearestTsconfig(dirname(path));
+  return tsImport(url, { parentURL: import.meta.url, ...(tsconfig ? { tsconfig } : {}) });
+}
+
+function nearestTsconfig(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    const candidate = join(current, 'tsconfig.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(current) === current) return undefined;
+  }
 }
 
 // A module contributes one ContainerModule (its default export), or plugin definitions: default or named exports,
-// single or in arrays.
-function containerModuleOf(exports: Record<string, unknown>, label: string, from: PluginSource): ContainerModule {
+// single or in arrays. An export that tries to be a definition and lacks a part is an error naming the part.
+function containerModuleOf(exports: Record<string, unknown>, target: ModuleTarget, from: PluginSource): ContainerModule {
   if (isContainerModule(exports.default)) return exports.default;
-  const definitions = new Set(Object.values(exports).flatMap((value) => (Array.isArray(value) ? value : [value])).filter(isPluginDefinition));
+  const definitions = new Set<PluginDefinition>();
+  for (const [exportName, value] of Object.entries(exports)) {
+    for (const candidate of Array.isArray(value) ? value : [value]) {
+      if (!looksLikePluginDefinition(candidate)) continue;
+      const problems = pluginDefinitionProblems(candidate);
+      if (problems.length > 0) {
+        throw new UserError(
+          `plugin module ${target.label} (${from.origin}): export "${exportName}" (${describeDefinition(candidate)}) is not a complete plugin definition: missing ${problems.join(', ')}`,
+          { hint: 'make it with definePlugin({ kind, name, description, paramsSchema, create }) from @distill/core' },
+        );
+      }
+      definitions.add(candidate as unknown as PluginDefinition);
+    }
+  }
   if (definitions.size === 0) {
     throw new UserError(
-      `plugin module ${label} (${from.origin}) exports no plugins: export default a ContainerModule made with pluginModule(), or export plugin definitions made with definePlugin()`,
+      `plugin module ${target.label} (${from.origin}) exports no plugins: export default a ContainerModule made with pluginModule(), or export plugin definitions made with definePlugin()`,
     );
   }
-  return pluginModule(label, [...definitions]);
+  return pluginModule(target.label, [...definitions], target.version);
 }
 
 // Duck-typed, not `instanceof`: a plugin package may bring its own copy of inversify.
 function isContainerModule(value: unknown): value is ContainerModule {
   const candidate = value as { load?: unknown; id?: unknown } | null;
   return typeof candidate?.load === 'function' && typeof candidate.id === 'number';
-}
-
-function isPluginDefinition(value: unknown): value is PluginDefinition {
-  const candidate = value as Partial<Record<keyof PluginDefinition | 'create' | 'implementation', unknown>> | null;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.kind === 'string' &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.paramsSchema === 'object' &&
-    (typeof candidate.create === 'function' || typeof candidate.implementation === 'function')
-  );
 }

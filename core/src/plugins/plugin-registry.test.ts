@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { inject } from 'inversify';
+import { ContainerModule, inject } from 'inversify';
+import { MalformedPluginError } from './plugin-registry.js';
+import { PLUGIN_TOKENS } from './plugin-instances.js';
 import { PluginHost } from './plugin-host.js';
 import { pluginModule } from './plugin-module.js';
 import { definePlugin } from './define-plugin.js';
@@ -56,6 +58,15 @@ describe('plugin registry', () => {
     expect(() => PluginHost.create([pluginModule('package-one', [halving]), pluginModule('package-two', [copy])])).toThrow(
       'two scheduler plugins are named "halving": one from package-one, one from package-two',
     );
+  });
+
+  it('refuses a contribution that is not a complete definition, or is bound to another kind, naming its source', () => {
+    const { create: _create, ...halfMade } = halving;
+    expect(() => PluginHost.create([pluginModule('package-one', [halfMade as unknown as typeof halving])])).toThrow(
+      new MalformedPluginError('scheduler "halving" from package-one is not a complete plugin definition: missing create (a function) or implementation (a class)'),
+    );
+    const misfiled = new ContainerModule(({ bind }) => void bind(PLUGIN_TOKENS.loss).toConstantValue({ ...halving, source: 'package-two' }));
+    expect(() => PluginHost.create([misfiled])).toThrow(new MalformedPluginError('plugin "halving" from package-two declares kind "scheduler" but was contributed as a loss'));
   });
 
   it('suggests the nearest name for an unknown plugin', () => {

@@ -9,11 +9,20 @@ import { PLUGIN_TOKENS } from './plugin-instances.js';
 import { BuildContextToken, PluginParams } from './build-context.js';
 import type { BuildContext } from './build-context.js';
 import { suggestion } from './did-you-mean.js';
+import { describeDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 
 export class PluginConflictError extends Error {
   constructor(kind: PluginKind, name: string, first: string, second: string) {
     super(`two ${kind} plugins are named "${name}": one from ${first}, one from ${second}; rename one of them`);
     this.name = 'PluginConflictError';
+  }
+}
+
+/** A contribution (through a package's own ContainerModule) that is not a usable plugin definition. */
+export class MalformedPluginError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedPluginError';
   }
 }
 
@@ -88,8 +97,14 @@ export function collectRegistries(container: Container): PluginRegistries {
     const token = PLUGIN_TOKENS[kind];
     const definitions = container.isBound(token) ? container.getAll<PluginDefinition>(token) : [];
     for (const definition of definitions) {
+      const source = definition.source ?? 'an unnamed source';
+      const problems = pluginDefinitionProblems(definition as unknown as Record<string, unknown>);
+      if (problems.length > 0) {
+        const described = describeDefinition(definition as unknown as Record<string, unknown>);
+        throw new MalformedPluginError(`${described} from ${source} is not a complete plugin definition: missing ${problems.join(', ')}`);
+      }
       if (definition.kind !== kind) {
-        throw new Error(`plugin "${definition.name}" from ${definition.source ?? 'an unnamed source'} declares kind "${definition.kind}" but was contributed as a ${kind}`);
+        throw new MalformedPluginError(`plugin "${definition.name}" from ${source} declares kind "${definition.kind}" but was contributed as a ${kind}`);
       }
       (registries[kind] as PluginRegistry).add(definition);
     }

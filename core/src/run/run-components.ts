@@ -7,6 +7,7 @@ import type { DistillOptimizer } from '../plugins/optimizer-plugin.js';
 import type { LearningRateSchedule } from '../plugins/scheduler-plugin.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import type { LossTerm } from '../training/loss-term.js';
+import { checkModelContract } from '../plugins/model-contract.js';
 
 type Reference = { type: string; params?: Record<string, unknown> };
 
@@ -27,10 +28,12 @@ export class RunComponents {
     return this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.host.container);
   }
 
-  model(role: 'teacher' | 'student', dataset: Dataset): Promise<DistillModel> {
+  async model(role: 'teacher' | 'student', dataset: Dataset): Promise<DistillModel> {
     const { type, params } = this.experiment[role] as Reference;
     const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, classNames: dataset.classNames };
-    return this.host.registries.model.build(type, params ?? {}, this.context(`/${role}`, { role, dataset: info }), this.host.container);
+    const built = await this.host.registries.model.build(type, params ?? {}, this.context(`/${role}`, { role, dataset: info }), this.host.container);
+    checkModelContract(built, dataset.numClasses, type, role);
+    return built;
   }
 
   /** Losses are built after the models: a feature loss sizes its projection from their layers. */

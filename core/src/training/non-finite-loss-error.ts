@@ -7,8 +7,11 @@ export class NonFiniteLossError extends Error {
     readonly step: number,
     readonly epoch: number,
     value: number,
+    /** The plugin that computes the term, named when the term goes by another name (the manifest's `name`). */
+    readonly plugin: string = term,
   ) {
-    super(`${stage} stage: loss term "${term}" is ${value} at step ${step} (epoch ${epoch + 1}); lower the learning rate or check the loss`);
+    const built = plugin === term ? '' : ` (plugin ${plugin})`;
+    super(`${stage} stage: loss term "${term}"${built} is ${value} at step ${step} (epoch ${epoch + 1}); lower the learning rate or check the loss`);
     this.name = 'NonFiniteLossError';
   }
 }

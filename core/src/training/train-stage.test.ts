@@ -92,14 +92,14 @@ describe('trainStage', () => {
     expect(other).not.toEqual(a);
   });
 
-  it('stops on a NaN loss naming the stage, the term and the step', async () => {
+  it('stops on a NaN loss naming the stage, the term, its plugin and the step', async () => {
     const poisoned: LossTerm = {
       name: 'poisoned',
       plugin: 'test',
       weight: 1,
       loss: { requires: {}, compute: (i) => (i.step === 4 ? tf.scalar(NaN) : i.studentLogits.square().mean()) as tf.Scalar },
     };
-    await expect(collect(config({ terms: [hardLabelTerm, poisoned] }))).rejects.toThrow('student stage: loss term "poisoned" is NaN at step 4 (epoch 1)');
+    await expect(collect(config({ terms: [hardLabelTerm, poisoned] }))).rejects.toThrow('student stage: loss term "poisoned" (plugin test) is NaN at step 4 (epoch 1)');
   });
 
   it('rejects a loss that returns a non-scalar or an int tensor, naming the plugin and the step', async () => {

@@ -171,7 +171,7 @@ function runStep(
 
 function checkFinite(stage: StageName, terms: readonly LossTerm[], values: Float32Array, step: number, epoch: number): void {
   for (let i = 1; i < values.length; i++) {
-    if (!Number.isFinite(values[i])) throw new NonFiniteLossError(stage, terms[i - 1].name, step, epoch, values[i]);
+    if (!Number.isFinite(values[i])) throw new NonFiniteLossError(stage, terms[i - 1].name, step, epoch, values[i], terms[i - 1].plugin);
   }
   if (!Number.isFinite(values[0])) throw new NonFiniteLossError(stage, 'total', step, epoch, values[0]);
 }

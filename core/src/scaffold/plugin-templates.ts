@@ -1,0 +1,19 @@
+// The template of each plugin kind `distill init plugin` can write.
+import type { PluginKind } from '../plugins/plugin-kind.js';
+import type { PluginNames } from './plugin-names.js';
+import type { PluginTemplate } from './templates/plugin-template.js';
+import { datasetTemplate } from './templates/dataset-template.js';
+import { modelTemplate } from './templates/model-template.js';
+import { lossTemplate } from './templates/loss-template.js';
+import { optimizerTemplate } from './templates/optimizer-template.js';
+import { schedulerTemplate } from './templates/scheduler-template.js';
+import { trackerTemplate } from './templates/tracker-template.js';
+
+export const PLUGIN_TEMPLATES: Readonly<Record<PluginKind, (names: PluginNames) => PluginTemplate>> = {
+  dataset: datasetTemplate,
+  model: modelTemplate,
+  loss: lossTemplate,
+  optimizer: optimizerTemplate,
+  scheduler: schedulerTemplate,
+  tracker: trackerTemplate,
+};
