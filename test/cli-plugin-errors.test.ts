@@ -138,7 +138,7 @@ describe('custom plugins that break their contract at run time', () => {
 
   it('a loss returning an int32 tensor fails the run naming the plugin and the step', async () => {
     const result = await run({ plugins: [fixture('faulty-plugins.ts')], losses: [{ type: 'int-loss' }] });
-    expect(result.summary).toMatchObject({ status: 'FAILED', error: 'loss "int-loss" (plugin int-loss) at step 0 returned a int32 tensor; it must be float32' });
+    expect(result.summary).toMatchObject({ status: 'FAILED', error: 'loss "int-loss" (plugin int-loss) at step 0 returned a tensor of dtype int32; it must be float32' });
     expect(result.code).toBe(1);
   });
 

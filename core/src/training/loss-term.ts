@@ -31,7 +31,7 @@ export function computeTerm(term: LossTerm, inputs: LossInputs): tf.Scalar {
     throw new LossContractError(`${where} returned a tensor of shape [${value.shape.join(', ')}]; it must return a scalar (reduce it with .mean() or .sum())`);
   }
   if (value.dtype !== 'float32') {
-    throw new LossContractError(`${where} returned a ${value.dtype} tensor; it must be float32`);
+    throw new LossContractError(`${where} returned a tensor of dtype ${value.dtype}; it must be float32`);
   }
   return value as tf.Scalar;
 }

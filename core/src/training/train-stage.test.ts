@@ -106,7 +106,7 @@ describe('trainStage', () => {
     const vector: LossTerm = { name: 'vector', plugin: 'my-plugin', weight: 1, loss: { requires: {}, compute: (i) => i.studentLogits.mean(1) as unknown as tf.Scalar } };
     await expect(collect(config({ terms: [vector] }))).rejects.toThrow('loss "vector" (plugin my-plugin) at step 0 returned a tensor of shape [16]; it must return a scalar');
     const ints: LossTerm = { name: 'ints', plugin: 'my-plugin', weight: 1, loss: { requires: {}, compute: () => tf.scalar(1, 'int32') } };
-    await expect(collect(config({ terms: [ints] }))).rejects.toThrow('loss "ints" (plugin my-plugin) at step 0 returned a int32 tensor; it must be float32');
+    await expect(collect(config({ terms: [ints] }))).rejects.toThrow('loss "ints" (plugin my-plugin) at step 0 returned a tensor of dtype int32; it must be float32');
   });
 
   it('stops after maxSteps and lets a hook end the stage early', async () => {
