@@ -10,13 +10,15 @@ const alias = {
   '@distill/plugins': source('./plugins/src/index.ts'),
 };
 
+const setupFiles = ['test/support/quiet-tfjs.ts'];
+
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'core', include: ['core/src/**/*.test.ts'], testTimeout: 60_000 } },
-      { resolve: { alias }, test: { name: 'plugins', include: ['plugins/src/**/*.test.ts'], testTimeout: 60_000 } },
+      { resolve: { alias }, test: { name: 'core', include: ['core/src/**/*.test.ts'], setupFiles, testTimeout: 60_000 } },
+      { resolve: { alias }, test: { name: 'plugins', include: ['plugins/src/**/*.test.ts'], setupFiles, testTimeout: 60_000 } },
       // Plugins written as users write them (the examples, and any `distill init plugin` puts under experiments/).
-      { resolve: { alias }, test: { name: 'experiments', include: ['experiments/**/*.test.ts'], testTimeout: 60_000 } },
+      { resolve: { alias }, test: { name: 'experiments', include: ['experiments/**/*.test.ts'], setupFiles, testTimeout: 60_000 } },
       {
         resolve: { alias },
         test: {
