@@ -1,0 +1,190 @@
+// `distill sweep <manifest>`: a hyperparameter sweep — every trial's manifest validated up front, the shared teacher
+// trained once, trials in parallel child processes with early termination, a live table and a final ranking, the
+// sweep directory (sweep.json, trials.csv, runs/) kept current, an MLflow parent run when tracking is on.
+// `--resume <sweepDir>` continues an interrupted sweep without re-running its finished trials.
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { UserError } from '../errors.js';
+import { createRunId } from '../run/run-id.js';
+import { TeacherCache } from '../run/teacher-cache.js';
+import type { TrackingOptions } from '../run/run-trackers.js';
+import { openSweep, type OpenedSweep } from '../sweep/open-sweep.js';
+import { readSweepRecord, type SweepRecord } from '../sweep/sweep-record.js';
+import { SweepStore } from '../sweep/sweep-store.js';
+import { SweepCoordinator } from '../sweep/sweep-coordinator.js';
+import { ChildProcessExecutor } from '../sweep/child-process-executor.js';
+import { SweepTableReporter } from '../sweep/sweep-table-reporter.js';
+import { SweepLineReporter } from '../sweep/sweep-line-reporter.js';
+import type { SweepReporter } from '../sweep/sweep-reporter.js';
+import { SweepParentRun, SWEEP_ID_TAG, PARENT_RUN_TAG, sweepTrackingTarget } from '../sweep/mlflow-parent-run.js';
+import { createProposer } from '../sweep/trial-proposer.js';
+import { formatRanking } from '../sweep/sweep-ranking.js';
+import { collect } from './repeatable-option.js';
+
+interface SweepOptions {
+  set: string[];
+  plugin: string[];
+  concurrency?: number;
+  out: string;
+  trackingUri?: string;
+  resume?: string;
+  quiet?: boolean;
+}
+
+export function registerSweepCommand(program: Command): void {
+  program
+    .command('sweep')
+    .description('run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable')
+    .argument('[manifest]', 'a manifest with a "sweep" section, or a sweep file naming its base manifest')
+    .option('--set <path=value>', 'override a value before validation (repeatable); sweep.… paths change the sweep spec', collect, [])
+    .option('--plugin <specifier>', 'load a plugin module or package (repeatable)', collect, [])
+    .option('--concurrency <n>', 'trials at once, each in its own process (default: the spec\'s concurrency, else the CPU cores)', positiveInteger)
+    .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
+    .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
+    .option('--resume <sweepDir>', 'continue an interrupted sweep, skipping its finished trials')
+    .option('--quiet', 'no live table or progress lines on stderr')
+    .action(async (file: string | undefined, options: SweepOptions) => {
+      process.exitCode = await sweepCommand(file, options);
+    });
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return value;
+}
+
+async function sweepCommand(file: string | undefined, options: SweepOptions): Promise<number> {
+  const executor = new ChildProcessExecutor();
+  // The first trial process loads tfjs and the plugins while this one validates the sweep.
+  executor.prewarm();
+  try {
+    return await sweep(file, options, executor);
+  } finally {
+    await executor.close();
+  }
+}
+
+async function sweep(file: string | undefined, options: SweepOptions, executor: ChildProcessExecutor): Promise<number> {
+  const resumed = options.resume ? readSweepRecord(resolve(options.resume)) : undefined;
+  if (resumed && file) throw new UserError('give either a manifest or --resume <sweepDir>, not both');
+  if (!resumed && !file) throw new UserError('missing the manifest', { hint: 'distill sweep <manifest>, or distill sweep --resume <sweepDir>' });
+  if (resumed && (options.set.length > 0 || options.plugin.length > 0)) {
+    throw new UserError('--set and --plugin cannot change a resumed sweep: it reuses those it started with');
+  }
+  const plugins = resumed?.plugins ?? options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p));
+  const opened = await openSweep(resumed?.specFile ?? file!, { overrides: resumed?.overrides ?? options.set, cliPlugins: plugins });
+  if (resumed && resumed.fingerprint !== opened.fingerprint) {
+    throw new UserError(`cannot resume: the manifest or the sweep spec changed since the sweep started (${resumed.specFile})`, {
+      hint: 'a resumed sweep must run the trials it started with; restore the files, or start a new sweep',
+    });
+  }
+  const concurrency = options.concurrency ?? opened.spec.concurrency ?? availableParallelism();
+  const sweepDir = resumed ? resolve(options.resume!) : join(resolve(options.out), createRunId());
+  const record = resumed ? { ...resumed, spec: opened.spec, concurrency } : newRecord(opened, sweepDir, options.set, plugins, concurrency);
+  const store = new SweepStore(sweepDir, record);
+  const reporter = createReporter(record, options.quiet);
+  const limit = createProposer(opened.spec).limit;
+  reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}`);
+
+  const trackingUri = options.trackingUri ?? resumed?.mlflow?.trackingUri;
+  const tracking: TrackingOptions = { trackingUri, manifestNamesTracker: opened.manifestNamesTracker, env: process.env };
+  const target = sweepTrackingTarget(opened.loaded.experiment, tracking);
+  const parent = target ? await SweepParentRun.open(target, record, (line) => reporter.message(line)) : undefined;
+  if (parent) reporter.message(`MLflow: parent run ${parent.runId} at ${target!.trackingUri}`);
+
+  const interrupt = new AbortController();
+  executor.onStderr = (label, line) => reporter.message(`${label}: ${line}`);
+  const signals = handleSignals(interrupt, executor, reporter);
+  const coordinator = new SweepCoordinator({
+    store,
+    base: opened.base,
+    registries: opened.host.registries,
+    executor,
+    concurrency,
+    reporter,
+    signal: interrupt.signal,
+    template: {
+      manifestFile: opened.baseFile,
+      plugins,
+      tracking: { trackingUri: trackingUri ?? (opened.manifestNamesTracker ? undefined : process.env.MLFLOW_TRACKING_URI || undefined), manifestNamesTracker: opened.manifestNamesTracker },
+      teacherCacheDir: resolve(TeacherCache.fromEnvironment().root),
+      tags: { [SWEEP_ID_TAG]: record.sweepId, ...(parent ? { [PARENT_RUN_TAG]: parent.runId } : {}) },
+    },
+    onTrialEnded: () => parent?.update(record),
+  });
+  try {
+    await coordinator.run();
+  } catch (error) {
+    record.status = 'failed';
+    record.error = error instanceof Error ? error.message : String(error);
+    store.save();
+    throw error;
+  } finally {
+    signals.dispose();
+    reporter.close();
+    await parent?.end(record, sweepDir);
+  }
+  process.stdout.write(`${formatRanking(record)}\nsweep directory: ${sweepDir}\n`);
+  if (record.status === 'interrupted') {
+    const done = record.trials.filter((t) => ['finished', 'stopped', 'failed'].includes(t.status)).length;
+    process.stderr.write(`sweep interrupted with ${done} trials done; continue it with: distill sweep --resume ${sweepDir}\n`);
+    return 130;
+  }
+  if (record.status === 'failed') {
+    process.stderr.write(`sweep failed: ${record.error ?? 'every trial failed'}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function newRecord(opened: OpenedSweep, sweepDir: string, overrides: string[], plugins: string[], concurrency: number): SweepRecord {
+  const now = new Date().toISOString();
+  return {
+    version: 1,
+    sweepId: sweepDir.split(/[\\/]/).at(-1)!,
+    name: opened.loaded.experiment.name,
+    status: 'running',
+    createdAt: now,
+    updatedAt: now,
+    specFile: opened.specFile,
+    baseFile: opened.baseFile,
+    overrides,
+    plugins,
+    fingerprint: opened.fingerprint,
+    spec: opened.spec,
+    concurrency,
+    trials: [],
+  };
+}
+
+function createReporter(record: SweepRecord, quiet: boolean | undefined): SweepReporter {
+  if (quiet) return new SweepLineReporter(record, () => undefined);
+  return process.stderr.isTTY ? new SweepTableReporter(record) : new SweepLineReporter(record);
+}
+
+/** Ctrl-C once: stop proposing, trials end KILLED at their next step; twice: kill them; three times: exit now. */
+function handleSignals(interrupt: AbortController, executor: ChildProcessExecutor, reporter: SweepReporter): { dispose(): void } {
+  let count = 0;
+  const handler = () => {
+    count++;
+    if (count === 1) {
+      reporter.message('interrupt: stopping the running trials at their next step (Ctrl-C again to kill them)');
+      interrupt.abort('SIGINT');
+    } else if (count === 2) {
+      reporter.message('second interrupt: killing the running trials');
+      executor.forceStop();
+    } else {
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// The one trial-running code path: whatever process a trial lands in (a local child process, a queue worker), it is
+// run here — an ordinary `runExperiment` with the sweep's tags, the shared teacher cache and an epoch hook that
+// reports the trial's validation metrics and lets the sweep stop it early.
+import { runExperiment } from '../run/run-experiment.js';
+import { createRunLog } from '../run/run-logger.js';
+import { TeacherCache } from '../run/teacher-cache.js';
+import type { TrialOutcome, TrialTask } from './trial-executor.js';
+import { forwardSteps, type TrialHooks } from './trial-hooks.js';
+import { openTrialManifest } from './open-trial-manifest.js';
+
+export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
+  const started = Date.now();
+  try {
+    const { loaded, host } = await openTrialManifest(task);
+    const outcome = await runExperiment({
+      loaded,
+      host,
+      outDir: task.outDir,
+      runId: task.runId,
+      tags: task.tags,
+      log: createRunLog(undefined, true),
+      progress: forwardSteps(hooks),
+      tracking: { ...task.tracking, env: process.env },
+      signal: hooks.signal,
+      onEpochEnd: async (stage, epoch, metrics) => ((await hooks.epoch({ stage, epoch, metrics })) === 'stop' ? 'stop' : undefined),
+      teacherCache: new TeacherCache(task.teacherCacheDir),
+    });
+    const { summary } = outcome;
+    return {
+      status: summary.status === 'RUNNING' ? 'FAILED' : summary.status,
+      runId: outcome.runId,
+      runDir: outcome.runDir,
+      metrics: summary.metrics,
+      stoppedEarly: Object.values(summary.stages).some((stage) => stage.stoppedEarly),
+      ...(summary.error ? { error: summary.error } : {}),
+      durationMs: Date.now() - started,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 'FAILED', runId: task.runId, metrics: {}, stoppedEarly: false, error: message, durationMs: Date.now() - started };
+  }
+}

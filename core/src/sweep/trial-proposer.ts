@@ -1,0 +1,56 @@
+// Which parameters the next trial gets. One proposer per method; the sweep asks it for trial after trial, wherever
+// the trials then run (child processes here, queue workers elsewhere), handing it the results known so far.
+import { deriveSeed, seededRandom } from '../random/seeded-random.js';
+import { gridPoint, gridSize, sampleAssignment } from './search-space.js';
+import type { Assignment, SweepSpec } from './sweep-spec.js';
+import { TpeSampler } from './tpe-sampler.js';
+
+/** A finished trial's parameters and its metric, as measured (the spec's goal says which way is better). */
+export interface Observation {
+  readonly params: Assignment;
+  readonly value: number;
+}
+
+export interface TrialProposer {
+  /** Most trials this method proposes: the grid's size (capped by runCap), or runCap. */
+  readonly limit: number;
+  /** The parameters of trial `index` (0-based), given the results so far. */
+  propose(index: number, finished: readonly Observation[]): Assignment;
+}
+
+export function createProposer(spec: SweepSpec): TrialProposer {
+  switch (spec.method) {
+    case 'grid':
+      return gridProposer(spec);
+    case 'random':
+      return randomProposer(spec);
+    case 'tpe':
+      return tpeProposer(spec);
+  }
+}
+
+function gridProposer(spec: SweepSpec): TrialProposer {
+  const size = gridSize(spec.parameters);
+  return { limit: Math.min(size, spec.runCap ?? size), propose: (index) => gridPoint(spec.parameters, index) };
+}
+
+/** Trial i's sample depends only on the seed and i: a resumed sweep proposes exactly what it would have. */
+export function randomSample(spec: SweepSpec, index: number): Assignment {
+  return sampleAssignment(spec.parameters, seededRandom(deriveSeed(spec.seed, `sweep-trial:${index}`)));
+}
+
+function randomProposer(spec: SweepSpec): TrialProposer {
+  return { limit: spec.runCap!, propose: (index) => randomSample(spec, index) };
+}
+
+function tpeProposer(spec: SweepSpec): TrialProposer {
+  const sampler = new TpeSampler(spec.parameters, spec.tpe, spec.metric.goal);
+  return {
+    limit: spec.runCap!,
+    propose: (index, finished) => {
+      const usable = finished.filter((o) => Number.isFinite(o.value));
+      if (usable.length < spec.tpe.startupTrials) return randomSample(spec, index);
+      return sampler.propose(usable, seededRandom(deriveSeed(spec.seed, `sweep-tpe:${index}`)));
+    },
+  };
+}
