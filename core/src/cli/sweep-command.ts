@@ -14,6 +14,8 @@ import { readSweepRecord, type SweepRecord } from '../sweep/sweep-record.js';
 import { SweepStore } from '../sweep/sweep-store.js';
 import { SweepCoordinator } from '../sweep/sweep-coordinator.js';
 import { ChildProcessExecutor } from '../sweep/child-process-executor.js';
+import { QueueExecutor } from '../sweep/queue/queue-executor.js';
+import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
 import { SweepTableReporter } from '../sweep/sweep-table-reporter.js';
 import { SweepLineReporter } from '../sweep/sweep-line-reporter.js';
 import type { SweepReporter } from '../sweep/sweep-reporter.js';
@@ -29,8 +31,12 @@ interface SweepOptions {
   out: string;
   trackingUri?: string;
   resume?: string;
+  queue?: string;
   quiet?: boolean;
 }
+
+/** Runs the trials: child processes here, or BullMQ workers with --queue. */
+type SweepExecutor = ChildProcessExecutor | QueueExecutor;
 
 export function registerSweepCommand(program: Command): void {
   program
@@ -43,6 +49,7 @@ export function registerSweepCommand(program: Command): void {
     .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
     .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--resume <sweepDir>', 'continue an interrupted sweep, skipping its finished trials')
+    .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[:password@]host:6379[/db] or rediss://…')
     .option('--quiet', 'no live table or progress lines on stderr')
     .action(async (file: string | undefined, options: SweepOptions) => {
       process.exitCode = await sweepCommand(file, options);
@@ -56,17 +63,24 @@ function positiveInteger(text: string): number {
 }
 
 async function sweepCommand(file: string | undefined, options: SweepOptions): Promise<number> {
-  const executor = new ChildProcessExecutor();
+  const local = options.queue ? undefined : new ChildProcessExecutor();
   // The first trial process loads tfjs and the plugins while this one validates the sweep.
-  executor.prewarm();
+  local?.prewarm();
+  let executor: SweepExecutor | undefined = local;
   try {
-    return await sweep(file, options, executor);
+    return await sweep(file, options, async (opened) => {
+      if (executor) return executor;
+      const queued = new QueueExecutor({ connection: redisConnection(options.queue!), registries: opened.host.registries });
+      executor = queued;
+      await reachRedis(queued.ready(), options.queue!);
+      return queued;
+    });
   } finally {
-    await executor.close();
+    await executor?.close();
   }
 }
 
-async function sweep(file: string | undefined, options: SweepOptions, executor: ChildProcessExecutor): Promise<number> {
+async function sweep(file: string | undefined, options: SweepOptions, executorFor: (opened: OpenedSweep) => Promise<SweepExecutor>): Promise<number> {
   const resumed = options.resume ? readSweepRecord(resolve(options.resume)) : undefined;
   if (resumed && file) throw new UserError('give either a manifest or --resume <sweepDir>, not both');
   if (!resumed && !file) throw new UserError('missing the manifest', { hint: 'distill sweep <manifest>, or distill sweep --resume <sweepDir>' });
@@ -80,13 +94,14 @@ async function sweep(file: string | undefined, options: SweepOptions, executor: 
       hint: 'a resumed sweep must run the trials it started with; restore the files, or start a new sweep',
     });
   }
+  const executor = await executorFor(opened);
   const concurrency = options.concurrency ?? opened.spec.concurrency ?? availableParallelism();
   const sweepDir = resumed ? resolve(options.resume!) : join(resolve(options.out), createRunId());
   const record = resumed ? { ...resumed, spec: opened.spec, concurrency } : newRecord(opened, sweepDir, options.set, plugins, concurrency);
   const store = new SweepStore(sweepDir, record);
   const reporter = createReporter(record, options.quiet);
   const limit = createProposer(opened.spec).limit;
-  reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}`);
+  reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}${options.queue ? `, trials on the queue at ${redactedUrl(options.queue)}` : ''}`);
 
   const trackingUri = options.trackingUri ?? resumed?.mlflow?.trackingUri;
   const tracking: TrackingOptions = { trackingUri, manifestNamesTracker: opened.manifestNamesTracker, env: process.env };
@@ -165,7 +180,7 @@ function createReporter(record: SweepRecord, quiet: boolean | undefined): SweepR
 }
 
 /** Ctrl-C once: stop proposing, trials end KILLED at their next step; twice: kill them; three times: exit now. */
-function handleSignals(interrupt: AbortController, executor: ChildProcessExecutor, reporter: SweepReporter): { dispose(): void } {
+function handleSignals(interrupt: AbortController, executor: SweepExecutor, reporter: SweepReporter): { dispose(): void } {
   let count = 0;
   const handler = () => {
     count++;

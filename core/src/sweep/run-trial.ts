@@ -10,6 +10,8 @@ import { openTrialManifest } from './open-trial-manifest.js';
 
 export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
   const started = Date.now();
+  // The process runs this one trial: the sweep's MLflow experiment settings become its environment, as the tracker reads it.
+  Object.assign(process.env, task.tracking.env);
   try {
     const { loaded, host } = await openTrialManifest(task);
     const outcome = await runExperiment({

@@ -20,7 +20,12 @@ export interface TrialTask {
   readonly outDir: string;
   /** Extra run tags: the sweep, the trial, MLflow's `mlflow.parentRunId`. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly tracking: { readonly trackingUri?: string; readonly manifestNamesTracker: boolean };
+  readonly tracking: {
+    readonly trackingUri?: string;
+    readonly manifestNamesTracker: boolean;
+    /** MLflow experiment settings (MLFLOW_EXPERIMENT_NAME/_ID) a trial on another machine takes from its sweep. */
+    readonly env?: Readonly<Record<string, string>>;
+  };
   /** The teacher cache shared by every trial (and sweep) on this machine. */
   readonly teacherCacheDir: string;
 }
