@@ -63,6 +63,30 @@ describe('distill run', () => {
     expect(await values()).toEqual(first);
   });
 
+  it('with --cache, trains the teacher and the baseline once and reuses them in the next run', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cache-'));
+    const manifest = writeManifest(smallExperiment());
+    const run = async () => {
+      const out = mkdtempSync(join(tmpdir(), 'runs-'));
+      const result = await runCli(['run', manifest, '--out', out, '--cache', '--quiet'], { env: { DISTILL_CACHE_DIR: cacheDir } });
+      expect(result.code).toBe(0);
+      const runDir = onlyRunDir(out);
+      const tags = JSON.parse(readFileSync(join(runDir, 'tags.json'), 'utf8'));
+      const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
+      const keys = new Set(readJsonLines(join(runDir, 'metrics.jsonl')).map((m) => m.key));
+      return { tags, summary, keys };
+    };
+    const first = await run();
+    expect(first.tags).toMatchObject({ 'distill.teacher.cache': 'stored', 'distill.baseline.cache': 'stored' });
+    expect(first.keys.has('teacher/train/loss') && first.keys.has('baseline/train/loss')).toBe(true);
+    const second = await run();
+    expect(second.tags).toMatchObject({ 'distill.teacher.cache': 'reused', 'distill.baseline.cache': 'reused' });
+    expect(second.keys.has('teacher/train/loss') || second.keys.has('baseline/train/loss')).toBe(false);
+    for (const key of ['teacher/test/accuracy', 'student/test/accuracy', 'baseline/test/accuracy', 'baseline/val/accuracy']) {
+      expect(second.summary.metrics[key], key).toBe(first.summary.metrics[key]);
+    }
+  });
+
   it('fails with exit 1 and status FAILED when a loss goes NaN, naming the step and the term', async () => {
     const out = mkdtempSync(join(tmpdir(), 'runs-'));
     const manifest = writeManifest(smallExperiment({ optimizer: { type: 'sgd', params: { learningRate: 1e30 } } }));

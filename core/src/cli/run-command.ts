@@ -17,7 +17,7 @@ interface RunOptions {
   plugin: string[];
   out: string;
   trackingUri?: string;
-  teacherCache?: boolean;
+  cache?: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -31,7 +31,7 @@ export function registerRunCommand(program: Command): void {
     .option('--plugin <specifier>', 'load a plugin module or package (repeatable)', collect, [])
     .option('--out <dir>', 'directory that receives the run directory', 'runs')
     .option('--tracking-uri <uri>', 'log the run to this MLflow server (also: MLFLOW_TRACKING_URI)')
-    .option('--teacher-cache', 'reuse a teacher trained earlier with the same configuration (cache: $DISTILL_CACHE_DIR or .distill-cache)')
+    .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')
     .option('--quiet', 'no progress or log lines on stderr')
     .option('--json', 'print summary.json to stdout instead of the table')
     .action(async (file: string, options: RunOptions) => {
@@ -59,7 +59,7 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
         env: process.env,
       },
       signal: interrupt.signal,
-      teacherCache: options.teacherCache ? TeacherCache.fromEnvironment() : undefined,
+      teacherCache: options.cache ? TeacherCache.fromEnvironment() : undefined,
     });
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);
     else if (outcome.summary.status === 'FINISHED') process.stdout.write(`${formatSummaryTable(outcome.summary)}\nrun directory: ${outcome.runDir}\n`);

@@ -1,5 +1,8 @@
-// The teacher stage through the teacher cache: train and store on a miss, load the stored weights on a hit.
+// The teacher stage (and the baseline) through the cache of trained models: train and store on a miss, load the
+// stored weights on a hit.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StageResult } from '../training/train-stage.js';
 import type { Dataset } from '../plugins/dataset-plugin.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
 import type { PluginHost } from '../plugins/plugin-host.js';
@@ -56,3 +59,57 @@ export async function obtainTeacher(
   }
   return { dir, built, key };
 }
+
+/** Everything that changes what the baseline stage produces: the student, its optimizer and budget, the data. */
+export function baselineCacheKey({ experiment, dataset, host, backend }: TeacherIdentity, steps: number): string {
+  const version = (kind: 'dataset' | 'model' | 'optimizer' | 'scheduler', type: string) => {
+    const plugin = host.registries[kind].get(type);
+    return `${type}@${plugin.source ?? ''}@${plugin.version ?? ''}`;
+  };
+  return contentKey({
+    student: { type: experiment.student.type, params: experiment.student.params },
+    optimizer: experiment.optimizer,
+    scheduler: experiment.scheduler,
+    training: { ...experiment.training, baseline: true },
+    steps,
+    plugins: [
+      version('model', experiment.student.type),
+      version('dataset', experiment.dataset.type),
+      version('optimizer', experiment.optimizer.type),
+      version('scheduler', experiment.scheduler.type),
+    ],
+    dataset: { type: experiment.dataset.type, params: experiment.dataset.params, fingerprint: dataset.fingerprint },
+    seed: experiment.seed,
+    backend: backend.name,
+    distill: distillVersion(),
+  });
+}
+
+/**
+ * The baseline through the cache: trials of a sweep that vary only the distillation (temperature, loss weights)
+ * share their baseline, so it is trained once. A hit loads the weights and the stage's record.
+ */
+export async function obtainBaseline(
+  cache: TeacherCache,
+  baseline: DistillModel,
+  identity: TeacherIdentity,
+  steps: number,
+  train: () => Promise<StageResult>,
+): Promise<{ dir: string; built: boolean; key: string; result: StageResult }> {
+  const key = baselineCacheKey(identity, steps);
+  let result: StageResult | undefined;
+  const { dir, built } = await cache.obtain('baselines', key, async (staging) => {
+    result = await train();
+    await saveModelFiles(baseline.model, staging);
+    writeFileSync(join(staging, STAGE_FILE), `${JSON.stringify(result)}\n`);
+  });
+  if (!built) {
+    const stored = await loadModelFiles(join(dir, 'model.json'));
+    baseline.model.setWeights(stored.getWeights());
+    stored.dispose();
+    result = JSON.parse(readFileSync(join(dir, STAGE_FILE), 'utf8')) as StageResult;
+  }
+  return { dir, built, key, result: result! };
+}
+
+const STAGE_FILE = 'stage.json';

@@ -31,7 +31,7 @@ import { trainBaseline } from './baseline-stage.js';
 import { evaluateOnTest } from './final-evaluation.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TeacherCache } from './teacher-cache.js';
-import { obtainTeacher } from './cached-teacher.js';
+import { obtainBaseline, obtainTeacher } from './cached-teacher.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -172,7 +172,15 @@ async function train(
   if (experiment.training.baseline) {
     baseline = await components.model('student', dataset);
     log.info(`baseline stage: the same student on hard labels alone, ${stages.student.steps} steps`);
-    stages.baseline = await trainBaseline(baseline, initialWeights, stages.student.steps, signals, dataset, experiment, components, hooks);
+    const trainIt = () => trainBaseline(baseline!, initialWeights, stages.student.steps, signals, dataset, experiment, components, hooks);
+    if (request.teacherCache) {
+      const cached = await obtainBaseline(request.teacherCache, baseline, { experiment, dataset, host, backend }, stages.student.steps, trainIt);
+      stages.baseline = cached.result;
+      log.info(cached.built ? `baseline stored in the cache (${cached.dir})` : `baseline reused from the cache (${cached.dir}); no baseline stage`);
+      await recorder.tags({ 'distill.baseline.cache': cached.built ? 'stored' : 'reused', 'distill.baseline.cacheKey': cached.key });
+    } else {
+      stages.baseline = await trainIt();
+    }
     progress.stageEnd();
   }
   tf.dispose(initialWeights);
