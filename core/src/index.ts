@@ -49,3 +49,9 @@ export { maskedCrossEntropy } from './losses/masked-cross-entropy.js';
 export * from './tracking/mlflow/index.js';
 // Hyperparameter sweeps: spec, proposals, early termination, the coordinator and its trial executors.
 export * from './sweep/index.js';
+// Running experiments from code (what `distill run` does).
+export { runExperiment, type RunRequest, type RunOutcome } from './run/run-experiment.js';
+export type { RunSummary } from './run/run-summary.js';
+export { createRunLog, type RunLog } from './run/run-logger.js';
+export { createProgressReporter, type ProgressReporter } from './run/progress-reporter.js';
+export { TeacherCache } from './run/teacher-cache.js';
