@@ -4,6 +4,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import { createPluginHost } from '../plugins/create-plugin-host.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { pluginHostForManifest } from '../manifest/open-manifest.js';
+import { collect } from './repeatable-option.js';
 
 /** What commander hands the action (arrays absent when the flag was not given). */
 export interface ManifestOptions {
@@ -28,8 +29,4 @@ export async function pluginHostFor(options: ManifestOptions & { readonly manife
   const cliPlugins = options.plugin ?? [];
   if (!options.manifest) return createPluginHost({ cliPlugins });
   return pluginHostForManifest(await readManifest(options.manifest), { overrides: options.set ?? [], cliPlugins });
-}
-
-function collect(value: string, previous: readonly string[] = []): string[] {
-  return [...previous, value];
 }

@@ -9,12 +9,10 @@ import { createRunLog } from '../run/run-logger.js';
 import { createProgressReporter } from '../run/progress-reporter.js';
 import { formatSummaryTable } from '../run/summary-table.js';
 import { TeacherCache } from '../run/teacher-cache.js';
-import { collect } from './repeatable-option.js';
+import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
 import { interruptOnSignals } from './interrupt-on-signals.js';
 
-interface RunOptions {
-  set: string[];
-  plugin: string[];
+interface RunOptions extends ManifestOptions {
   out: string;
   trackingUri?: string;
   cache?: boolean;
@@ -23,12 +21,11 @@ interface RunOptions {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('train a student from a manifest: teacher stage if needed, distillation, baseline, evaluation')
-    .argument('<manifest>', 'experiment manifest (JSON)')
-    .option('--set <path=value>', 'override a manifest value before validation (repeatable): --set training.epochs=3', collect, [])
-    .option('--plugin <specifier>', 'load a plugin module or package (repeatable)', collect, [])
+    .argument('<manifest>', 'experiment manifest (JSON)');
+  addManifestOptions(command)
     .option('--out <dir>', 'directory that receives the run directory', 'runs')
     .option('--tracking-uri <uri>', 'log the run to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')
@@ -41,8 +38,9 @@ export function registerRunCommand(program: Command): void {
 
 async function runCommand(file: string, options: RunOptions): Promise<number> {
   const parsed = await readManifest(file);
-  const host = await pluginHostForManifest(parsed, { overrides: options.set, cliPlugins: options.plugin });
-  const loaded = validateManifest(parsed, { overrides: options.set, host });
+  const overrides = options.set ?? [];
+  const host = await pluginHostForManifest(parsed, { overrides, cliPlugins: options.plugin ?? [] });
+  const loaded = validateManifest(parsed, { overrides, host });
   const log = createRunLog(undefined, options.quiet);
   const progress = createProgressReporter(log, !options.quiet && Boolean(process.stderr.isTTY));
   const interrupt = interruptOnSignals(() => log.warn('interrupt received: ending the run at the next step (press Ctrl-C again to force)'));
@@ -55,7 +53,7 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
       progress: options.quiet ? { step: () => {}, stageEnd: () => {} } : progress,
       tracking: {
         trackingUri: options.trackingUri,
-        manifestNamesTracker: namesTracker(parsed.raw, options.set),
+        manifestNamesTracker: namesTracker(parsed.raw, overrides),
         env: process.env,
       },
       signal: interrupt.signal,
