@@ -10,6 +10,7 @@ import { registerSweepCommand } from './sweep-command.js';
 import { registerSyncCommand } from './sync-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerInitCommand } from './init-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('distill')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSyncCommand(program);
   registerRunsCommand(program);
   registerInitCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

@@ -70,9 +70,10 @@ async function sweepCommand(file: string | undefined, options: SweepOptions): Pr
   try {
     return await sweep(file, options, async (opened) => {
       if (executor) return executor;
+      await reachRedis(options.queue!);
       const queued = new QueueExecutor({ connection: redisConnection(options.queue!), registries: opened.host.registries });
       executor = queued;
-      await reachRedis(queued.ready(), options.queue!);
+      await queued.ready();
       return queued;
     });
   } finally {

@@ -14,3 +14,6 @@ export { prepareTeacher } from './prepare-teacher.js';
 export type { TrialHooks } from './trial-hooks.js';
 export { buildTrialManifest } from './trial-manifest.js';
 export { formatRanking, rankTrials } from './sweep-ranking.js';
+export { QueueExecutor, type QueueExecutorOptions } from './queue/queue-executor.js';
+export { TrialWorker, type TrialWorkerOptions } from './queue/trial-worker.js';
+export { redisConnection } from './queue/redis-connection.js';

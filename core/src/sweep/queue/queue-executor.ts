@@ -28,6 +28,7 @@ export class QueueExecutor implements TrialExecutor {
   private readonly local = new ChildProcessExecutor();
   private readonly progress = new Map<string, (progress: TrialJobProgress) => void>();
   private teacher: TeacherReference | undefined;
+  private connected = false;
   /** Where the lines the teacher's process writes to stderr go. */
   onStderr: ((label: string, line: string) => void) | undefined;
 
@@ -41,6 +42,7 @@ export class QueueExecutor implements TrialExecutor {
   /** Resolves once both connections are up (or rejects with Redis's error). */
   async ready(): Promise<void> {
     await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+    this.connected = true;
   }
 
   async runTrial(task: TrialTask, observer: TrialObserver, signal: AbortSignal): Promise<TrialOutcome> {
@@ -94,7 +96,9 @@ export class QueueExecutor implements TrialExecutor {
 
   async close(): Promise<void> {
     await this.local.close();
-    await Promise.all([this.events.close(), this.queue.close()]);
+    // A graceful close waits for a connection that never came up: drop it instead.
+    if (this.connected) await Promise.all([this.events.close(), this.queue.close()]);
+    else await Promise.all([this.events.disconnect(), this.queue.disconnect()]);
   }
 
   /** A waiting job is taken off the queue (true); a running one is asked to end at its next step. */

@@ -1,6 +1,7 @@
 // `--queue redis://[user:password@]host:port[/db]` (or `rediss://` for TLS) as the connection options BullMQ hands
 // to ioredis. Workers need `maxRetriesPerRequest: null` (BullMQ's blocking commands must wait, not fail), and the
 // client reconnects on its own when Redis restarts.
+import { createConnection } from 'node:net';
 import type { ConnectionOptions } from 'bullmq';
 import { UserError } from '../../errors.js';
 
@@ -32,15 +33,19 @@ export function redactedUrl(url: string): string {
   return url.replace(/\/\/([^@/]*):[^@/]*@/, '//$1:***@');
 }
 
-/** Waits for a BullMQ connection, or fails in one line when Redis does not answer (the client would retry forever). */
-export async function reachRedis(ready: Promise<unknown>, url: string, timeoutMs = 15_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UserError(`cannot reach Redis at ${redactedUrl(url)} (no answer in ${timeoutMs / 1000} s)`, { hint: 'is redis-server running, and is the URL (host, port, password) right?' })), timeoutMs);
+/**
+ * Fails in one line when nothing answers at the URL's host and port. Checked before BullMQ connects: its client would
+ * retry for ever (what a sweep wants once running, when Redis restarts, but not for a mistyped host).
+ */
+export async function reachRedis(url: string, timeoutMs = 10_000): Promise<void> {
+  const { host, port } = redisConnection(url) as { host: string; port: number };
+  const failure = (why: string) =>
+    new UserError(`cannot reach Redis at ${redactedUrl(url)}: ${why}`, { hint: 'is redis-server running there, and is the URL (host, port) right?' });
+  await new Promise<void>((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => (socket.destroy(), resolve()));
+    socket.once('timeout', () => (socket.destroy(), reject(failure(`no answer in ${timeoutMs / 1000} s`))));
+    socket.once('error', (error) => reject(failure(error.message)));
   });
-  try {
-    await Promise.race([ready, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

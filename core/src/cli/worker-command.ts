@@ -1,0 +1,70 @@
+// `distill worker --queue redis://…`: runs trials of queue sweeps (`distill sweep --queue`) pulled from Redis, each
+// in its own child process, until stopped. The first SIGTERM/Ctrl-C stops taking trials and lets the running ones
+// finish; a second one ends them at once without completing their jobs, so BullMQ hands them to another worker.
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { TeacherCache } from '../run/teacher-cache.js';
+import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
+import { TrialWorker } from '../sweep/queue/trial-worker.js';
+import { collect } from './repeatable-option.js';
+
+interface WorkerOptions {
+  queue: string;
+  concurrency?: number;
+  out: string;
+  plugin: string[];
+}
+
+export function registerWorkerCommand(program: Command): void {
+  program
+    .command('worker')
+    .description('run the trials of queue sweeps (distill sweep --queue) pulled from Redis, until stopped')
+    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[:password@]host:6379[/db] or rediss://…')
+    .option('--concurrency <n>', 'trials at once, each in its own process (default: the CPU cores)', positiveInteger)
+    .option('--out <dir>', 'directory that receives the trials\' run directories', 'runs')
+    .option('--plugin <specifier>', 'load a plugin module or package for the trials (repeatable)', collect, [])
+    .action(async (options: WorkerOptions) => {
+      process.exitCode = await workerCommand(options);
+    });
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return value;
+}
+
+async function workerCommand(options: WorkerOptions): Promise<number> {
+  const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
+  const concurrency = options.concurrency ?? availableParallelism();
+  await reachRedis(options.queue);
+  const worker = new TrialWorker({
+    connection: redisConnection(options.queue),
+    concurrency,
+    outDir: resolve(options.out),
+    plugins: options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p)),
+    teacherCache: new TeacherCache(resolve(TeacherCache.fromEnvironment().root)),
+    log,
+  });
+  await worker.ready();
+  log(`pid ${process.pid}: waiting for trials on ${redactedUrl(options.queue)}, ${concurrency} at a time, runs in ${resolve(options.out)}`);
+  await new Promise<void>((done) => {
+    let count = 0;
+    const handler = () => {
+      count++;
+      if (count === 1) {
+        log('stopping: no new trials; waiting for the running ones to finish (signal again to hand them back)');
+        void worker.close().then(done);
+      } else {
+        log('handing the running trials back to the queue');
+        worker.forceStop();
+        process.exit(130);
+      }
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+  log('stopped');
+  return 0;
+}

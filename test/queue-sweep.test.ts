@@ -1,0 +1,315 @@
+// `distill sweep --queue` and `distill worker` through the real CLI on a real Redis server (test/setup/redis-server.ts):
+// a coordinator and two worker processes run a 2×2 grid with the teacher trained once; a worker killed mid-trial
+// loses no trial (BullMQ hands it to the other); a worker without a plugin the trial needs refuses it with a clear
+// message that the sweep records. Each test uses its own Redis database, so no worker takes another test's trials.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core';
+import { RedisServer } from './setup/redis-server.js';
+import { distillBin, repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
+
+interface Trial {
+  trial: number;
+  status: string;
+  runId?: string;
+  runDir?: string;
+  metric?: number | null;
+  history: Record<string, number>;
+  error?: string;
+}
+
+interface Sweep {
+  status: string;
+  teacher: { status: string; key?: string };
+  trials: Trial[];
+  best?: { trial: number };
+}
+
+const TEMPERATURE = 'losses.0.params.temperature';
+const LEARNING_RATE = 'optimizer.params.learningRate';
+const GRID = { method: 'grid', parameters: { [TEMPERATURE]: { values: [2, 4] }, [LEARNING_RATE]: { values: [0.01, 0.03] } } };
+
+/** A `distill worker` process, its stderr collected, with a way to wait for a line. */
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly out: string;
+  readonly cache: string;
+  log(): string;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+const workers: WorkerProcess[] = [];
+const tagsOf = (run: MlflowRun) => Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
+
+afterEach(async () => {
+  for (const worker of workers.splice(0)) {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+  }
+});
+
+function startWorker(queue: string, extra: string[] = []): WorkerProcess {
+  const out = mkdtempSync(join(tmpdir(), 'worker-runs-'));
+  const cache = mkdtempSync(join(tmpdir(), 'worker-cache-'));
+  const child = spawn(process.execPath, [distillBin, 'worker', '--queue', queue, '--concurrency', '1', '--out', out, ...extra], {
+    cwd: repoRoot,
+    env: { ...process.env, FORCE_COLOR: '0', DISTILL_CACHE_DIR: cache },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+    listeners.forEach((listener) => listener());
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const worker: WorkerProcess = {
+    child,
+    out,
+    cache,
+    log: () => stderr,
+    exited,
+    waitFor: (pattern, timeoutMs = 120_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match = stderr.match(pattern);
+          if (!match) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(match);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`worker never logged ${pattern}:\n${stderr}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+  };
+  workers.push(worker);
+  return worker;
+}
+
+function runDirs(out: string): string[] {
+  return readdirSync(out).filter((name) => existsSync(join(out, name, 'summary.json')));
+}
+
+function readJson(file: string): Record<string, any> {
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** The tags a run recorded, from its journal (events.jsonl). */
+function runTags(runDir: string): Record<string, string> {
+  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  return Object.assign({}, ...events.filter((e) => e.type === 'tags').map((e) => e.tags));
+}
+
+function onlySweepDir(out: string): string {
+  const entries = readdirSync(out);
+  expect(entries).toHaveLength(1);
+  return join(out, entries[0]);
+}
+
+async function stopGracefully(worker: WorkerProcess): Promise<void> {
+  worker.child.kill('SIGTERM');
+  expect(await worker.exited).toBe(0);
+}
+
+describe('distill sweep --queue with distill worker processes', () => {
+  it('runs a 2×2 grid on two workers, trains the teacher once, and writes the same sweep directory as a local sweep', async () => {
+    const queue = `${inject('redisUrl')}/1`;
+    const [a, b] = [startWorker(queue), startWorker(queue)];
+    await Promise.all([a.waitFor(/waiting for trials/), b.waitFor(/waiting for trials/)]);
+    const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+    const cache = mkdtempSync(join(tmpdir(), 'coordinator-cache-'));
+    const manifest = writeManifest({ ...smallExperiment(), name: 'queue-sweep', sweep: GRID });
+    // Only the coordinator is told about MLflow: the workers log the child runs where the job data says.
+    const experimentName = `distill-queue-sweep-${Date.now()}`;
+    const mlflow = { MLFLOW_TRACKING_URI: inject('mlflowUri'), MLFLOW_EXPERIMENT_NAME: experimentName };
+    const result = await runCli(['sweep', manifest, '--queue', queue, '--concurrency', '2', '--out', out], { env: { DISTILL_CACHE_DIR: cache, ...mlflow } });
+    expect(result.code, result.stderr).toBe(0);
+
+    const sweepDir = onlySweepDir(out);
+    const sweep = readJson(join(sweepDir, 'sweep.json')) as Sweep;
+    expect(sweep.status).toBe('finished');
+    expect(sweep.teacher.status).toBe('trained');
+    expect(sweep.trials.map((t) => t.trial).sort()).toEqual([1, 2, 3, 4]);
+    for (const trial of sweep.trials) {
+      expect(trial.status).toBe('finished');
+      expect(typeof trial.metric).toBe('number');
+      expect(Object.keys(trial.history)).toEqual(['1', '2', '3']);
+    }
+    // Both workers ran trials, each trial exactly once, each as an ordinary run that loaded the shared teacher.
+    const [runsA, runsB] = [runDirs(a.out), runDirs(b.out)];
+    expect(runsA.length).toBeGreaterThan(0);
+    expect(runsB.length).toBeGreaterThan(0);
+    expect([...runsA, ...runsB].sort()).toEqual(sweep.trials.map((t) => t.runId).sort());
+    for (const [dir, runs] of [[a.out, runsA], [b.out, runsB]] as const) {
+      for (const run of runs) {
+        expect(readJson(join(dir, run, 'summary.json')).status).toBe('FINISHED');
+        const tags = runTags(join(dir, run));
+        expect(tags['distill.teacher.cache']).toBe('reused');
+        expect(tags['distill.teacher.cacheKey']).toBe(sweep.teacher.key);
+      }
+    }
+    for (const worker of [a, b]) expect(worker.log()).toContain(`shared teacher ${sweep.teacher.key} fetched from Redis, digest verified`);
+    // The teacher was trained by the coordinator only: the workers' caches hold it, fetched, never trained.
+    expect(existsSync(join(sweepDir, 'teacher', 'metrics.jsonl'))).toBe(true);
+    for (const worker of [a, b]) expect(worker.log()).not.toMatch(/teacher stage: training/);
+
+    const csv = readFileSync(join(sweepDir, 'trials.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe(`trial,status,${TEMPERATURE},${LEARNING_RATE},student/val/accuracy,epochs,duration_s,run_dir,error`);
+    expect(csv).toHaveLength(5);
+    expect(result.stdout).toMatch(/best: trial \d, student\/val\/accuracy = /);
+
+    // The MLflow parent run of the sweep, and one child run per trial logged by the worker that ran it.
+    const client = new MlflowClient(resolveMlflowConfig({ trackingUri: mlflow.MLFLOW_TRACKING_URI }, { HOME: '/nonexistent-home' }));
+    const experiment = (await client.getExperimentByName(experimentName))!;
+    const parentRunId = (readJson(join(sweepDir, 'sweep.json')) as { mlflow: { parentRunId: string } }).mlflow.parentRunId;
+    expect((await client.getRun(parentRunId)).info.status).toBe('FINISHED');
+    const children = await client.searchAllRuns({ experimentIds: [experiment.experiment_id], filter: `tags.mlflow.parentRunId = '${parentRunId}'` });
+    expect(children.map((run) => tagsOf(run)['distill.runId']).sort()).toEqual(sweep.trials.map((t) => t.runId).sort());
+    expect(children.every((run) => run.info.status === 'FINISHED')).toBe(true);
+
+    await Promise.all([stopGracefully(a), stopGracefully(b)]);
+  });
+
+  it('loses no trial when a worker is killed mid-trial: the trial is retried on the other worker and recorded once', async () => {
+    const queue = `${inject('redisUrl')}/2`;
+    const [a, b] = [startWorker(queue), startWorker(queue)];
+    await Promise.all([a.waitFor(/waiting for trials/), b.waitFor(/waiting for trials/)]);
+    const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+    const slow = smallExperiment({ training: { epochs: 6, batchSize: 16 } });
+    const manifest = writeManifest({ ...slow, name: 'queue-kill', sweep: GRID });
+    const sweepRun = runCli(['sweep', manifest, '--queue', queue, '--concurrency', '2', '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+
+    const [, victim] = await a.waitFor(/(\S+): trial \d+ of sweep \S+ started/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    a.child.kill('SIGKILL');
+    const result = await sweepRun;
+    expect(result.code, result.stderr).toBe(0);
+
+    const sweep = readJson(join(onlySweepDir(out), 'sweep.json')) as Sweep;
+    expect(sweep.status).toBe('finished');
+    expect(sweep.trials.map((t) => t.trial).sort()).toEqual([1, 2, 3, 4]);
+    expect(sweep.trials.every((t) => t.status === 'finished')).toBe(true);
+    // The killed trial ran again on the surviving worker, which ran every trial A did not finish.
+    expect(b.log()).toMatch(new RegExp(`${victim}: trial \\d+ of sweep \\S+ started \\(run ${victim}, attempt 2\\)`));
+    expect(runDirs(b.out)).toContain(victim);
+    expect(readJson(join(b.out, victim, 'summary.json')).status).toBe('FINISHED');
+    expect(runDirs(b.out).length + runDirs(a.out).filter((run) => run !== victim).length).toBe(4);
+    // The attempt that died with worker A is marked as a partial run.
+    await expect.poll(() => existsSync(join(a.out, victim, 'summary.json')) && readJson(join(a.out, victim, 'summary.json')).status, { timeout: 20_000 }).toBe('KILLED');
+    await stopGracefully(b);
+  });
+
+  it('a coordinator killed mid-sweep and resumed carries on from the queue without running any trial twice', async () => {
+    const queue = `${inject('redisUrl')}/4`;
+    const [a, b] = [startWorker(queue), startWorker(queue)];
+    await Promise.all([a.waitFor(/waiting for trials/), b.waitFor(/waiting for trials/)]);
+    const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+    const env = { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) };
+    const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 5, batchSize: 16 } }), name: 'queue-resume', sweep: GRID });
+    let coordinator!: ChildProcess;
+    const first = runCli(['sweep', manifest, '--queue', queue, '--concurrency', '2', '--out', out], { env, onSpawn: (child) => (coordinator = child) });
+    // Killed while trials run on the workers, after at least one finished and was recorded.
+    await Promise.any([a.waitFor(/: trial \d+ FINISHED/), b.waitFor(/: trial \d+ FINISHED/)]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    coordinator.kill('SIGKILL');
+    expect((await first).signal).toBe('SIGKILL');
+    const sweepDir = onlySweepDir(out);
+    const before = readJson(join(sweepDir, 'sweep.json')) as Sweep;
+    expect(before.status).toBe('running');
+    expect(before.trials.some((t) => t.status === 'running')).toBe(true);
+
+    const result = await runCli(['sweep', '--resume', sweepDir, '--queue', queue], { env });
+    expect(result.code, result.stderr).toBe(0);
+    const sweep = readJson(join(sweepDir, 'sweep.json')) as Sweep;
+    expect(sweep.status).toBe('finished');
+    expect(sweep.trials.map((t) => t.trial).sort()).toEqual([1, 2, 3, 4]);
+    expect(sweep.trials.every((t) => t.status === 'finished' && typeof t.metric === 'number')).toBe(true);
+    // Every trial ran exactly once on the workers, the killed coordinator's and the resumed one's together.
+    const started = [...`${a.log()}${b.log()}`.matchAll(/(\S+): trial \d+ of sweep \S+ started/g)].map((m) => m[1]).sort();
+    expect(started).toEqual(sweep.trials.map((t) => t.runId).sort());
+    expect([...runDirs(a.out), ...runDirs(b.out)].sort()).toEqual(started);
+    await Promise.all([stopGracefully(a), stopGracefully(b)]);
+  });
+
+  it('coordinator and workers reconnect when Redis restarts mid-sweep, and the sweep completes', async () => {
+    const redis = await RedisServer.start({ persist: true });
+    try {
+      const [a, b] = [startWorker(redis.url), startWorker(redis.url)];
+      await Promise.all([a.waitFor(/waiting for trials/), b.waitFor(/waiting for trials/)]);
+      const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+      const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 5, batchSize: 16 } }), name: 'queue-redis-restart', sweep: GRID });
+      const sweepRun = runCli(['sweep', manifest, '--queue', redis.url, '--concurrency', '2', '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+      await Promise.any([a.waitFor(/trial \d+ of sweep \S+ started/), b.waitFor(/trial \d+ of sweep \S+ started/)]);
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await redis.start();
+      const result = await sweepRun;
+      expect(result.code, result.stderr).toBe(0);
+      const sweep = readJson(join(onlySweepDir(out), 'sweep.json')) as Sweep;
+      expect(sweep.status).toBe('finished');
+      expect(sweep.trials.map((t) => t.trial).sort()).toEqual([1, 2, 3, 4]);
+      expect(sweep.trials.every((t) => t.status === 'finished' && typeof t.metric === 'number')).toBe(true);
+      await Promise.all([stopGracefully(a), stopGracefully(b)]);
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('stops a trial early on its worker, at the epoch the coordinator judged, as a local sweep does', async () => {
+    const queue = `${inject('redisUrl')}/5`;
+    const worker = startWorker(queue);
+    await worker.waitFor(/waiting for trials/);
+    const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+    // One trial at a time: trial 1 (a working learning rate) reaches each hyperband rung first; trial 2 (a learning
+    // rate too small to learn) falls behind at a rung and must be stopped there, on the worker.
+    const manifest = writeManifest({
+      ...smallExperiment({ training: { epochs: 8, batchSize: 32 } }),
+      name: 'queue-early',
+      sweep: { method: 'grid', parameters: { [LEARNING_RATE]: { values: [0.05, 1e-9] } }, earlyTerminate: { type: 'hyperband', eta: 2, minIter: 1 } },
+    });
+    const result = await runCli(['sweep', manifest, '--queue', queue, '--concurrency', '1', '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+    expect(result.code, result.stderr).toBe(0);
+    const sweepDir = onlySweepDir(out);
+    const [first, second] = (readJson(join(sweepDir, 'sweep.json')) as Sweep).trials as (Trial & { stoppedEarly?: { epoch: number } })[];
+    expect(first.status).toBe('finished');
+    expect(Object.keys(first.history)).toHaveLength(8);
+    expect(second.status).toBe('stopped');
+    const epoch = second.stoppedEarly!.epoch;
+    expect([1, 2, 4]).toContain(epoch);
+    expect(Object.keys(second.history)).toHaveLength(epoch);
+    const summary = readJson(join(worker.out, second.runId!, 'summary.json'));
+    expect(summary.stages.student).toMatchObject({ epochs: epoch, stoppedEarly: true });
+    expect(second.metric).toBe(summary.metrics['student/val/accuracy']);
+    await stopGracefully(worker);
+  });
+
+  it('a worker without a plugin the trial needs refuses it, and the sweep records the reason', async () => {
+    const queue = `${inject('redisUrl')}/3`;
+    const worker = startWorker(queue);
+    await worker.waitFor(/waiting for trials/);
+    const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+    const experiment = smallExperiment({
+      losses: [
+        { type: 'kl-divergence', params: { temperature: 4 }, weight: 0.9 },
+        { type: 'hard-ce', weight: 0.1 },
+      ],
+    });
+    const manifest = writeManifest({ ...experiment, name: 'queue-plugin', sweep: { parameters: { [TEMPERATURE]: { values: [2] } } } });
+    const plugin = join(repoRoot, 'test/fixtures/plugins/hard-ce.mjs');
+    const result = await runCli(['sweep', manifest, '--plugin', plugin, '--queue', queue, '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+    expect(result.code).toBe(1);
+    const sweep = readJson(join(onlySweepDir(out), 'sweep.json')) as Sweep;
+    expect(sweep.trials).toHaveLength(1);
+    expect(sweep.trials[0].status).toBe('failed');
+    expect(sweep.trials[0].error).toMatch(/^worker \S+ lacks the loss plugin "hard-ce" \(from .*hard-ce\.mjs@1\.0\.0\)$/);
+    expect(runDirs(worker.out)).toEqual([]);
+    await stopGracefully(worker);
+  });
+});
