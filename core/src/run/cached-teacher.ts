@@ -20,19 +20,32 @@ export interface TeacherIdentity {
 }
 
 /** Everything that changes what the teacher stage produces. */
-export function teacherCacheKey({ experiment, dataset, host, backend }: TeacherIdentity): string {
+export function teacherCacheKey(identity: TeacherIdentity): string {
+  const { experiment } = identity;
+  const train = experiment.teacher.train;
+  return trainedModelKey(identity, {
+    teacher: { type: experiment.teacher.type, params: experiment.teacher.params, train },
+    plugins: { model: experiment.teacher.type, optimizer: train.optimizer.type, scheduler: train.scheduler.type },
+  });
+}
+
+/** The model, its training and plugins (given per stage), plus the data, seed, backend and distill version. */
+function trainedModelKey(
+  { experiment, dataset, host, backend }: TeacherIdentity,
+  stage: { plugins: { model: string; optimizer: string; scheduler: string }; [part: string]: unknown },
+): string {
   const version = (kind: 'dataset' | 'model' | 'optimizer' | 'scheduler', type: string) => {
     const plugin = host.registries[kind].get(type);
     return `${type}@${plugin.source ?? ''}@${plugin.version ?? ''}`;
   };
-  const train = experiment.teacher.train;
+  const { plugins, ...rest } = stage;
   return contentKey({
-    teacher: { type: experiment.teacher.type, params: experiment.teacher.params, train },
+    ...rest,
     plugins: [
-      version('model', experiment.teacher.type),
+      version('model', plugins.model),
       version('dataset', experiment.dataset.type),
-      version('optimizer', train.optimizer.type),
-      version('scheduler', train.scheduler.type),
+      version('optimizer', plugins.optimizer),
+      version('scheduler', plugins.scheduler),
     ],
     dataset: { type: experiment.dataset.type, params: experiment.dataset.params, fingerprint: dataset.fingerprint },
     seed: experiment.seed,
@@ -61,27 +74,15 @@ export async function obtainTeacher(
 }
 
 /** Everything that changes what the baseline stage produces: the student, its optimizer and budget, the data. */
-export function baselineCacheKey({ experiment, dataset, host, backend }: TeacherIdentity, steps: number): string {
-  const version = (kind: 'dataset' | 'model' | 'optimizer' | 'scheduler', type: string) => {
-    const plugin = host.registries[kind].get(type);
-    return `${type}@${plugin.source ?? ''}@${plugin.version ?? ''}`;
-  };
-  return contentKey({
+export function baselineCacheKey(identity: TeacherIdentity, steps: number): string {
+  const { experiment } = identity;
+  return trainedModelKey(identity, {
     student: { type: experiment.student.type, params: experiment.student.params },
     optimizer: experiment.optimizer,
     scheduler: experiment.scheduler,
     training: { ...experiment.training, baseline: true },
     steps,
-    plugins: [
-      version('model', experiment.student.type),
-      version('dataset', experiment.dataset.type),
-      version('optimizer', experiment.optimizer.type),
-      version('scheduler', experiment.scheduler.type),
-    ],
-    dataset: { type: experiment.dataset.type, params: experiment.dataset.params, fingerprint: dataset.fingerprint },
-    seed: experiment.seed,
-    backend: backend.name,
-    distill: distillVersion(),
+    plugins: { model: experiment.student.type, optimizer: experiment.optimizer.type, scheduler: experiment.scheduler.type },
   });
 }
 
