@@ -9,6 +9,7 @@ import klDivergence from './kl-divergence.js';
 import crossEntropy from './cross-entropy.js';
 import featureMse from './feature-mse.js';
 import { buildPlugin } from '../../test-support/build-plugin.js';
+import { lossInputs } from '../../test-support/loss-inputs.js';
 
 // The repository's sibling `shared/` folder (the same layout in development and in CI).
 const goldenPath = fileURLToPath(new URL('../../../../shared/reference/golden-losses.json', import.meta.url));
@@ -35,17 +36,7 @@ const withinTolerance = (actual: number, expected: number) => Math.abs(actual - 
 async function lossValue(plugin: PluginDefinition<'loss'>, params: Record<string, unknown>, inputs: Partial<LossInputs>): Promise<number> {
   const loss = (await buildPlugin(plugin, params)) as DistillLoss;
   const batch = (inputs.studentLogits ?? Object.values(inputs.studentFeatures ?? {})[0]).shape[0];
-  const full: LossInputs = {
-    studentLogits: tf.zeros([batch, 1]),
-    studentFeatures: {},
-    teacherFeatures: {},
-    labels: tf.zeros([batch], 'int32'),
-    labelMask: tf.ones([batch]),
-    epoch: 0,
-    step: 0,
-    epochs: 1,
-    ...inputs,
-  };
+  const full = lossInputs(batch, inputs);
   const value = loss.compute(full);
   const result = (await value.data())[0];
   tf.dispose([value, full.studentLogits, full.teacherLogits, full.labels, full.labelMask]);
