@@ -87,6 +87,9 @@ export async function trainStage(config: StageConfig, hooks: StageHooks): Promis
   let step = 0;
   let lastValidation: Record<string, number> = {};
   const yieldToEventLoop = eventLoopYielder();
+  // The frozen teacher's validation predictions never change: taken once, compared with the model's every epoch.
+  const teacherValidation = config.teacherValidation;
+  const teacherPredictions = teacherValidation && argmaxRows(teacherValidation.logits.data, teacherValidation.logits.width);
 
   for (let epoch = 0; epoch < epochs && step < totalSteps; epoch++) {
     const weights = terms.map((t) => valueAt(t.weight, epoch, epochs));
@@ -126,7 +129,7 @@ export async function trainStage(config: StageConfig, hooks: StageHooks): Promis
     }
     const isLast = epoch === epochs - 1 || step >= totalSteps;
     if (config.validation && ((epoch + 1) % config.evalEvery === 0 || isLast)) {
-      lastValidation = await validate(config, epoch, step, hooks);
+      lastValidation = await validate(config, teacherPredictions, epoch, step, hooks);
       if ((await hooks.onEpochEnd?.(stage, epoch, lastValidation)) === 'stop') {
         return { steps: step, epochs: epoch + 1, stoppedEarly: true, lastValidation };
       }
@@ -176,11 +179,16 @@ function checkFinite(stage: StageName, terms: readonly LossTerm[], values: Float
   if (!Number.isFinite(values[0])) throw new NonFiniteLossError(stage, 'total', step, epoch, values[0]);
 }
 
-async function validate(config: StageConfig, epoch: number, step: number, hooks: StageHooks): Promise<Record<string, number>> {
+async function validate(
+  config: StageConfig,
+  teacherPredictions: Int32Array | undefined,
+  epoch: number,
+  step: number,
+  hooks: StageHooks,
+): Promise<Record<string, number>> {
   const result = await evaluateSplit(config.model.model, config.validation!, config.inputShape);
   const metrics: Record<string, number> = { accuracy: result.accuracy, loss: result.loss };
-  if (config.teacherValidation) {
-    const teacherPredictions = argmaxRows(config.teacherValidation.logits.data, config.teacherValidation.logits.width);
+  if (teacherPredictions) {
     metrics.agreement = agreement(result.predictions, teacherPredictions);
   }
   const timestamp = Date.now();
