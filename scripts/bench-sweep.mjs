@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench:sweep`: trials per hour of `distill sweep` on this machine at concurrency 1 and at 2, and the
-// ratio (target ≥ 1.7× on 2 cores). The sweep is a 2×2 grid (temperature × KL/CE weights) on the quickstart setup
-// (MNIST, 20 labels per digit, 784-256-10 teacher, 784-32-10 student, 6 epochs plus the baseline), run through the
-// real, built CLI (run `npm run build` first). The shared teacher is put in a fresh cache by a warm-up sweep
-// first, so both measured sweeps find it there: they measure trials, not the one-off teacher training. A figure is
-// the whole sweep's wall time, from spawning `distill sweep` to its exit (process start-up, the teacher-cache
-// check, every trial, the ranking).
+// ratio (target ≥ 1.7× on 2 cores). The sweep is README's example, experiments/sweep-temperature.json: a 4×3 grid
+// (temperature × KL/CE weights, 12 trials) on the quickstart setup (MNIST, 20 labels per digit, 784-256-10 teacher,
+// 784-32-10 student, 6 epochs), run through the real, built CLI (run `npm run build` first). The shared teacher and
+// the baseline are put in a fresh cache by a warm-up sweep first, so both measured sweeps find them there: they
+// measure trials, not the one-off teacher training. A figure is the whole sweep's wall time, from spawning
+// `distill sweep` to its exit (process start-up, the teacher-cache check, every trial, the ranking).
 // The machine may be shared: for each sweep the script also reports the CPU time the sweep used (GNU time, when
 // /usr/bin/time exists) and the CPU time everything else on the machine used meanwhile (/proc/stat, on Linux), so a
 // figure taken while other work competed for the cores can be recognised.
@@ -28,22 +28,8 @@ if (!existsSync(join(root, 'core/dist/cli/main.js'))) {
   process.exit(1);
 }
 
-const quickstart = JSON.parse(readFileSync(join(root, 'experiments/quickstart.json'), 'utf8'));
-delete quickstart.$schema;
+const manifest = join(root, 'experiments/sweep-temperature.json');
 const work = mkdtempSync(join(tmpdir(), 'distill-bench-sweep-'));
-const manifest = join(work, 'bench-sweep.json');
-writeFileSync(manifest, JSON.stringify({
-  ...quickstart,
-  name: 'bench-sweep',
-  sweep: {
-    method: 'grid',
-    metric: { name: 'student/val/accuracy', goal: 'maximize' },
-    parameters: {
-      'losses.0.params.temperature': { values: [2, 8] },
-      'losses.0.weight,losses.1.weight': { values: [[0.5, 0.5], [0.9, 0.1]] },
-    },
-  },
-}, null, 2));
 const env = { ...process.env, DISTILL_CACHE_DIR: join(work, 'cache') };
 delete env.MLFLOW_TRACKING_URI;
 
@@ -89,7 +75,7 @@ function sweep(concurrency, extra = []) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, digits = 1) => x.toFixed(digits);
 
-console.log(`distill sweep benchmark: 4-trial grid on the quickstart setup; ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
+console.log(`distill sweep benchmark: experiments/sweep-temperature.json (12-trial grid); ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
 console.log('warm-up: training the shared teacher into a fresh cache (one trial)...');
 const warm = await sweep(1, ['--set', 'sweep.runCap=1']);
 console.log(`  teacher ${warm.teacher}, ${fmt(warm.seconds)} s`);

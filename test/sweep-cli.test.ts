@@ -145,6 +145,45 @@ describe('distill sweep: a 2×2 grid at concurrency 2', () => {
   });
 });
 
+describe('distill sweep: warm trial processes', () => {
+  it('runs trial after trial in one process, and each trial computes exactly what a fresh `distill run` of it computes', async () => {
+    const { out, cache } = dirs();
+    const manifest = sweepManifest({ method: 'grid', metric: { name: 'student/val/accuracy', goal: 'maximize' }, parameters: { [TEMPERATURE]: { values: [1, 2, 8] } } });
+    const result = await runCli(['sweep', manifest, '--concurrency', '1', '--out', out, '--quiet'], { env: { DISTILL_CACHE_DIR: cache } });
+    expect(result.code, result.stderr).toBe(0);
+    const sweepDir = onlySweepDir(out);
+    const sweep = readSweep(sweepDir);
+    expect(sweep.trials.map((t) => t.status)).toEqual(['finished', 'finished', 'finished']);
+
+    // Each trial's run.log names its process and the job it was there; the teacher's preparation was job 1.
+    const jobs = sweep.trials.map((trial) => {
+      const line = /trial process (\d+), job (\d+) of this process/.exec(readFileSync(join(sweepDir, trial.runDir!, 'run.log'), 'utf8'));
+      expect(line, `trial ${trial.trial}`).not.toBeNull();
+      return { pid: line![1], job: Number(line![2]) };
+    });
+    expect(new Set(jobs.map((j) => j.pid)).size).toBe(1);
+    expect(jobs.map((j) => j.job)).toEqual([2, 3, 4]);
+
+    // The last trial ran after two others in its process; a fresh process must compute the very same numbers.
+    const last = sweep.trials[2];
+    const fresh = join(out, 'fresh');
+    const run = await runCli(['run', manifest, '--set', `${TEMPERATURE}=${last.params[TEMPERATURE]}`, '--cache', '--out', fresh, '--quiet'], { env: { DISTILL_CACHE_DIR: cache } });
+    expect(run.code, run.stderr).toBe(0);
+    const freshRunDir = join(fresh, readdirSync(fresh)[0]);
+    const studentMetrics = (runDir: string) =>
+      readFileSync(join(runDir, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { key: string; step: number; value: number })
+        .filter((point) => point.key.startsWith('student/') && !point.key.includes('latency'))
+        .map(({ key, step, value }) => ({ key, step, value }));
+    const swept = studentMetrics(join(sweepDir, last.runDir!));
+    expect(swept.length).toBeGreaterThan(10);
+    expect(studentMetrics(freshRunDir)).toEqual(swept);
+    expect(readFileSync(join(freshRunDir, 'student', 'weights.bin'))).toEqual(readFileSync(join(sweepDir, last.runDir!, 'student', 'weights.bin')));
+  });
+});
+
 describe('distill sweep: early termination', () => {
   it('stops a trial that falls behind at a hyperband rung; its run ends there and is recorded as stopped', async () => {
     const { out, cache } = dirs();

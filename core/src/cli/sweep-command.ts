@@ -14,6 +14,7 @@ import { readSweepRecord, type SweepRecord } from '../sweep/sweep-record.js';
 import { SweepStore } from '../sweep/sweep-store.js';
 import { SweepCoordinator } from '../sweep/sweep-coordinator.js';
 import { ChildProcessExecutor } from '../sweep/child-process-executor.js';
+import type { TrialExecutor } from '../sweep/trial-executor.js';
 import { QueueExecutor } from '../sweep/queue/queue-executor.js';
 import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
 import { SweepTableReporter } from '../sweep/sweep-table-reporter.js';
@@ -36,7 +37,7 @@ interface SweepOptions {
 }
 
 /** Runs the trials: child processes here, or BullMQ workers with --queue. */
-type SweepExecutor = ChildProcessExecutor | QueueExecutor;
+type SweepExecutor = (ChildProcessExecutor | QueueExecutor) & TrialExecutor;
 
 export function registerSweepCommand(program: Command): void {
   program
@@ -102,6 +103,7 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const store = new SweepStore(sweepDir, record);
   const reporter = createReporter(record, options.quiet);
   const limit = createProposer(opened.spec).limit;
+  executor.prewarm?.(Math.min(concurrency, limit));
   reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}${options.queue ? `, trials on the queue at ${redactedUrl(options.queue)}` : ''}`);
 
   const trackingUri = options.trackingUri ?? resumed?.mlflow?.trackingUri;

@@ -1,8 +1,9 @@
-// Runs each trial in its own child process (child_process.fork of trial-process.js): tfjs's wasm backend computes on
-// one thread, so N children keep N cores busy, and a trial that crashes or leaks takes only its own process down.
-// One process is kept forked ahead of need: it loads tfjs and the plugins (about a second) while the sweep validates
-// its manifest or other trials run, so a trial starts computing as soon as it is handed over. Every process still
-// runs a single trial or teacher preparation and then exits.
+// Runs trials in child processes (child_process.fork of trial-process.js): tfjs's wasm backend computes on one
+// thread, so N children keep N cores busy, and a trial that crashes takes only its own process down.
+// Processes are kept warm and reused: starting one (Node, tfjs, the wasm module, the plugins, the dataset package)
+// costs 1.5–2 CPU seconds, as much as a small trial's training, so a process runs job after job until the pool is
+// closed. A child that was interrupted, that ran JOBS_PER_PROCESS jobs, or whose job left tensors allocated says it
+// cannot be reused and exits after its result; the next job gets a fresh process.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage } from './trial-messages.js';
@@ -22,18 +23,24 @@ interface TrialProcess {
   label: string;
 }
 
+type JobResult = { outcome?: TrialOutcome | TeacherOutcome; failure?: string };
+
 export class ChildProcessExecutor implements TrialExecutor {
   private readonly processes = new Set<TrialProcess>();
-  private spare: TrialProcess | undefined;
+  /** Live processes without a job: freshly forked (possibly still loading) or done with their last job. */
+  private readonly idle: TrialProcess[] = [];
   private closed = false;
   /** Where the lines children write to stderr (warnings, crashes) go, with the trial they come from. */
   onStderr: ((label: string, line: string) => void) | undefined;
 
   constructor(private readonly options: ChildProcessExecutorOptions = {}) {}
 
-  /** Forks the process the next job will use, if none is waiting. */
-  prewarm(): void {
-    if (!this.closed && !this.spare) this.spare = this.fork();
+  /**
+   * Forks processes until `count` are alive (busy or idle), so they load while the caller does other work and jobs
+   * start computing as soon as they are handed over. Call it with the number of jobs that will run at once.
+   */
+  prewarm(count = 1): void {
+    while (!this.closed && this.processes.size < count) this.idle.push(this.fork());
   }
 
   async runTrial(task: TrialTask, observer: TrialObserver, signal: AbortSignal): Promise<TrialOutcome> {
@@ -54,11 +61,10 @@ export class ChildProcessExecutor implements TrialExecutor {
     for (const { child } of this.processes) child.kill('SIGKILL');
   }
 
-  /** Ends the spare process (it has no job: nothing is lost); running jobs are left to finish. */
+  /** Ends the idle processes (they have no job: nothing is lost); running jobs are left to finish. */
   async close(): Promise<void> {
     this.closed = true;
-    this.spare?.child.kill('SIGKILL');
-    this.spare = undefined;
+    for (const { child } of this.idle.splice(0)) child.kill('SIGKILL');
   }
 
   private fork(): TrialProcess {
@@ -67,7 +73,8 @@ export class ChildProcessExecutor implements TrialExecutor {
     this.processes.add(proc);
     child.once('exit', () => {
       this.processes.delete(proc);
-      if (this.spare === proc) this.spare = undefined;
+      const at = this.idle.indexOf(proc);
+      if (at >= 0) this.idle.splice(at, 1);
     });
     child.stderr!.setEncoding('utf8');
     let partial = '';
@@ -84,43 +91,61 @@ export class ChildProcessExecutor implements TrialExecutor {
     return proc;
   }
 
-  /** The spare process when it is still alive, else a new one; a new spare is forked for the next job. */
+  /** The longest-idle live process, else a new one. */
   private take(label: string): TrialProcess {
-    const spare = this.spare;
-    this.spare = undefined;
-    const taken = spare && spare.child.exitCode === null && spare.child.signalCode === null && spare.child.connected ? spare : this.fork();
-    if (taken !== spare) spare?.child.kill();
+    let taken: TrialProcess | undefined;
+    while (!taken && this.idle.length > 0) {
+      const candidate = this.idle.shift()!;
+      if (isAlive(candidate.child)) taken = candidate;
+    }
+    taken ??= this.fork();
     taken.label = label;
-    this.prewarm();
+    taken.stderr.length = 0;
     return taken;
   }
 
-  private run(job: ParentMessage, label: string, observer: TrialObserver, signal: AbortSignal): Promise<{ outcome?: TrialOutcome | TeacherOutcome; failure?: string }> {
+  private release(proc: TrialProcess, reusable: boolean): void {
+    if (reusable && !this.closed && isAlive(proc.child)) this.idle.push(proc);
+    else if (isAlive(proc.child)) proc.child.kill();
+  }
+
+  private run(job: ParentMessage, label: string, observer: TrialObserver, signal: AbortSignal): Promise<JobResult> {
     return new Promise((resolve) => {
-      const { child, stderr } = this.take(label);
-      let outcome: TrialOutcome | TeacherOutcome | undefined;
+      const proc = this.take(label);
+      const { child, stderr } = proc;
       const interrupt = () => child.kill('SIGINT');
-      signal.addEventListener('abort', interrupt, { once: true });
-      child.on('message', (message: ChildMessage) => {
+      const settle = (result: JobResult, reusable: boolean) => {
+        signal.removeEventListener('abort', interrupt);
+        child.off('message', onMessage);
+        child.off('close', onExit);
+        this.release(proc, reusable && !signal.aborted);
+        resolve(result);
+      };
+      const onMessage = (message: ChildMessage) => {
         if (message.type === 'progress') observer.progress?.(message.report);
         else if (message.type === 'claimed') (observer as Partial<TeacherObserver>).claimed?.();
-        else if (message.type === 'result') outcome = message.outcome;
+        else if (message.type === 'result') settle({ outcome: message.outcome }, message.reusable);
         else if (message.type === 'epoch') {
           void observer.epoch(message.report).then((decision) => {
             if (child.connected) child.send({ type: 'decision', seq: message.seq, decision } satisfies ParentMessage);
           });
         }
-      });
-      const finish = (code: number | null, exitSignal: NodeJS.Signals | null) => {
-        signal.removeEventListener('abort', interrupt);
-        if (outcome) return resolve({ outcome });
-        const how = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${code}`;
-        resolve({ failure: `the ${label} process ${how} before reporting a result${stderr.length ? `: ${stderr.slice(-5).join(' | ')}` : ''}` });
       };
-      if (child.exitCode !== null || child.signalCode !== null) return finish(child.exitCode, child.signalCode);
-      child.once('exit', finish);
+      const onExit = (code: number | null, exitSignal: NodeJS.Signals | null) => {
+        const how = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${code}`;
+        settle({ failure: `the ${label} process ${how} before reporting a result${stderr.length ? `: ${stderr.slice(-5).join(' | ')}` : ''}` }, false);
+      };
+      if (!isAlive(child)) return onExit(child.exitCode, child.signalCode);
+      signal.addEventListener('abort', interrupt, { once: true });
+      child.on('message', onMessage);
+      // 'close', not 'exit': it comes after the IPC channel has delivered everything the child sent.
+      child.once('close', onExit);
       if (signal.aborted) interrupt();
       child.send(job);
     });
   }
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null && child.connected;
 }

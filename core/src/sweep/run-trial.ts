@@ -10,17 +10,20 @@ import { openTrialManifest } from './open-trial-manifest.js';
 
 export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
   const started = Date.now();
-  // The process runs this one trial: the sweep's MLflow experiment settings become its environment, as the tracker reads it.
-  Object.assign(process.env, task.tracking.env);
+  // The sweep's MLflow experiment settings become the environment, as the tracker reads it, for this trial only:
+  // the process may run other sweeps' trials next.
+  const restoreEnv = setEnv(task.tracking.env ?? {});
   try {
     const { loaded, host } = await openTrialManifest(task);
+    const log = createRunLog(undefined, true);
+    if (hooks.job !== undefined) log.info(`trial process ${process.pid}, job ${hooks.job} of this process`);
     const outcome = await runExperiment({
       loaded,
       host,
       outDir: task.outDir,
       runId: task.runId,
       tags: task.tags,
-      log: createRunLog(undefined, true),
+      log,
       progress: forwardSteps(hooks),
       tracking: { ...task.tracking, env: process.env },
       signal: hooks.signal,
@@ -40,5 +43,19 @@ export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<Tria
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'FAILED', runId: task.runId, metrics: {}, stoppedEarly: false, error: message, durationMs: Date.now() - started };
+  } finally {
+    restoreEnv();
   }
+}
+
+/** Sets the variables and returns what puts back their previous values (or absence). */
+function setEnv(values: Readonly<Record<string, string>>): () => void {
+  const previous = Object.entries(values).map(([name]) => [name, process.env[name]] as const);
+  Object.assign(process.env, values);
+  return () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }

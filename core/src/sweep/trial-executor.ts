@@ -90,6 +90,8 @@ export interface TrialExecutor {
   /** Trains the teacher the trials share into the cache, once, before they fan out. */
   prepareTeacher(task: TeacherTask, observer: TeacherObserver, signal: AbortSignal): Promise<TeacherOutcome>;
   /** Ends whatever still runs at once (a second Ctrl-C). */
+  /** Gets runners for `count` concurrent jobs ready ahead of them (a hint: an executor may have nothing to prepare). */
+  prewarm?(count: number): void;
   forceStop(): void;
   /** Releases what the executor holds (idle processes, connections) once the sweep is over. */
   close(): Promise<void>;

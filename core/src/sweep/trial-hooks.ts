@@ -8,6 +8,8 @@ export interface TrialHooks extends TrialObserver {
   readonly signal: AbortSignal;
   /** Teacher preparation only: see TeacherObserver.claimed. */
   claimed?(): void;
+  /** Which job of its process this is (1 for a fresh process): logged, so a run shows what ran before it there. */
+  readonly job?: number;
 }
 
 /** A progress reporter that forwards a step at most every `everyMs`, and always an epoch's last step. */

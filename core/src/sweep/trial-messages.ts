@@ -1,4 +1,4 @@
-// The IPC messages between a sweep and the child process running one trial (or the shared teacher).
+// The IPC messages between a sweep and a child process running its trials (or the shared teacher), one at a time.
 import type { EpochDecision, EpochReport, StepReport, TeacherOutcome, TeacherTask, TrialOutcome, TrialTask } from './trial-executor.js';
 
 export type ParentMessage =
@@ -12,4 +12,5 @@ export type ChildMessage =
   | { readonly type: 'epoch'; readonly seq: number; readonly report: EpochReport }
   /** The teacher preparation holds the cache's lock (or found the teacher there): trials can start. */
   | { readonly type: 'claimed' }
-  | { readonly type: 'result'; readonly outcome: TrialOutcome | TeacherOutcome };
+  /** `reusable`: the process stays for another job; otherwise it exits right after this message. */
+  | { readonly type: 'result'; readonly outcome: TrialOutcome | TeacherOutcome; readonly reusable: boolean };

@@ -1,16 +1,22 @@
-// Entry point of the child process that runs one trial (or trains the shared teacher) for a local sweep: receives
-// the job over IPC, runs it through the same code a queue worker uses, streams progress and per-epoch metrics back,
-// and waits for the sweep's continue/stop answer after each epoch. SIGINT/SIGTERM (Ctrl-C reaches the whole process
-// group) or losing the parent end the run as KILLED at its next step; repeated signals change nothing.
+// Entry point of a child process that runs a local sweep's trials (or trains the shared teacher), one job at a time:
+// receives each job over IPC, runs it through the same code a queue worker uses, streams progress and per-epoch
+// metrics back, and waits for the sweep's continue/stop answer after each epoch. The process stays for the next job
+// unless SIGINT/SIGTERM (Ctrl-C reaches the whole process group) or losing the parent interrupted it (the running
+// job ends as KILLED at its next step; repeated signals change nothing), it has run JOBS_PER_PROCESS jobs, or a job
+// left tensors allocated (a leaking custom plugin must not grow one process without bound).
 // The signal handlers are in place before anything heavy loads (tfjs and the plugins are imported after them), so an
-// interrupt that arrives while the process starts still ends the trial cleanly.
+// interrupt that arrives while the process starts still ends the job cleanly.
 import type { ChildMessage, ParentMessage } from './trial-messages.js';
 import type { EpochDecision, EpochReport } from './trial-executor.js';
 import type { TrialHooks } from './trial-hooks.js';
 
+/** A bound on what one process accumulates (wasm heap, compiled code) over a long sweep. */
+const JOBS_PER_PROCESS = 25;
+
 const interrupt = new AbortController();
 const waiting = new Map<number, (decision: EpochDecision) => void>();
 let seq = 0;
+let jobsRun = 0;
 
 const stop = (reason: string) => {
   if (!interrupt.signal.aborted) interrupt.abort(reason);
@@ -19,7 +25,11 @@ const stop = (reason: string) => {
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('disconnect', () => stop('the sweep ended'));
+process.on('disconnect', () => {
+  stop('the sweep ended');
+  // An idle process has nothing to finish; a busy one exits once its job has ended (below).
+  if (!busy) process.exit(0);
+});
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -41,11 +51,13 @@ const hooks: TrialHooks = {
 };
 
 // Loading starts at once, before a job arrives: the sweep forks this process ahead of need.
+const tfModule = import('@tensorflow/tfjs');
 const runTrialModule = import('./run-trial.js');
 const prepareTeacherModule = import('./prepare-teacher.js');
 // A failed import surfaces when a job awaits it; until then it must not crash the process as unhandled.
-runTrialModule.catch(() => undefined);
-prepareTeacherModule.catch(() => undefined);
+for (const loading of [tfModule, runTrialModule, prepareTeacherModule]) loading.catch(() => undefined);
+
+let busy = false;
 
 process.on('message', (message: ParentMessage) => {
   if (message.type === 'decision') {
@@ -53,12 +65,23 @@ process.on('message', (message: ParentMessage) => {
     waiting.delete(message.seq);
     return;
   }
-  const job =
-    message.type === 'trial'
-      ? runTrialModule.then(({ runTrial }) => runTrial(message.task, hooks))
-      : prepareTeacherModule.then(({ prepareTeacher }) => prepareTeacher(message.task, { ...hooks, claimed: () => void send({ type: 'claimed' }) }));
-  void job.then(async (outcome) => {
-    await send({ type: 'result', outcome });
-    process.exit(0);
+  busy = true;
+  void runJob(message).then(async ({ outcome, reusable }) => {
+    busy = false;
+    await send({ type: 'result', outcome, reusable });
+    if (!reusable) process.exit(0);
   });
 });
+
+async function runJob(message: Extract<ParentMessage, { type: 'trial' | 'teacher' }>) {
+  const tf = await tfModule.catch(() => undefined);
+  const tensorsBefore = tf?.memory().numTensors;
+  const jobHooks = { ...hooks, job: ++jobsRun };
+  const outcome =
+    message.type === 'trial'
+      ? await runTrialModule.then(({ runTrial }) => runTrial(message.task, jobHooks))
+      : await prepareTeacherModule.then(({ prepareTeacher }) => prepareTeacher(message.task, { ...jobHooks, claimed: () => void send({ type: 'claimed' }) }));
+  const leaked = tf !== undefined && tf.memory().numTensors !== tensorsBefore;
+  const reusable = !interrupt.signal.aborted && process.connected && jobsRun < JOBS_PER_PROCESS && !leaked;
+  return { outcome, reusable };
+}

@@ -58,7 +58,7 @@ export class TrialWorker {
 
   async ready(): Promise<void> {
     await this.worker.waitUntilReady();
-    this.executor.prewarm();
+    this.executor.prewarm(this.options.concurrency);
   }
 
   /** Takes no more jobs and waits for the running ones to finish. */
