@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
 
 interface Trial {
   trial: number;
@@ -181,6 +181,27 @@ describe('distill sweep: warm trial processes', () => {
     expect(swept.length).toBeGreaterThan(10);
     expect(studentMetrics(freshRunDir)).toEqual(swept);
     expect(readFileSync(join(freshRunDir, 'student', 'weights.bin'))).toEqual(readFileSync(join(sweepDir, last.runDir!, 'student', 'weights.bin')));
+  });
+});
+
+describe('distill sweep: a trial process that leaked tensors', () => {
+  it('is not given another trial: the next trial runs in a fresh process', async () => {
+    const { out, cache } = dirs();
+    const manifest = writeManifest({
+      ...smallExperiment({ losses: [{ type: 'kl-divergence', params: { temperature: 4 }, weight: 0.9 }, { type: 'leaky-cross-entropy', weight: 0.1 }] }),
+      name: 'leaky-sweep',
+      sweep: { method: 'grid', metric: { name: 'student/val/accuracy', goal: 'maximize' }, parameters: { [TEMPERATURE]: { values: [1, 2] } } },
+    });
+    const plugin = join(repoRoot, 'test/fixtures/plugins/leaky-cross-entropy.mjs');
+    const result = await runCli(['sweep', manifest, '--plugin', plugin, '--concurrency', '1', '--out', out, '--quiet'], { env: { DISTILL_CACHE_DIR: cache } });
+    expect(result.code, result.stderr).toBe(0);
+    const sweepDir = onlySweepDir(out);
+    const sweep = readSweep(sweepDir);
+    expect(sweep.trials.map((t) => t.status)).toEqual(['finished', 'finished']);
+    const processes = sweep.trials.map((trial) => /trial process (\d+), job (\d+)/.exec(readFileSync(join(sweepDir, trial.runDir!, 'run.log'), 'utf8'))!.slice(1, 3));
+    // The teacher's preparation builds the losses too, so it leaked as well: each trial got a fresh process.
+    expect(processes.map(([, job]) => job)).toEqual(['1', '1']);
+    expect(processes[1][0]).not.toBe(processes[0][0]);
   });
 });
 
