@@ -12,6 +12,7 @@
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, installWasmMatMulFix, uninstallWasmMatMulFix } from '@distill/core';
+import { median } from './median.mjs';
 
 const { values: options } = parseArgs({
   options: { backend: { type: 'string', default: 'auto' }, rounds: { type: 'string', default: '8' } },
@@ -132,7 +133,6 @@ async function measureDistillTrainer(teacher, student) {
   };
 }
 
-const median = (values) => [...values].sort((p, q) => p - q)[Math.floor(values.length / 2)];
 
 async function main() {
   const backend = await initBackend(options.backend);

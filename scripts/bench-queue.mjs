@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
+import { median } from './median.mjs';
 
 const { values: options } = parseArgs({ options: { trivial: { type: 'string', default: '10' } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -74,7 +75,6 @@ async function sweep(queue, manifest, concurrency) {
   return (performance.now() - started) / 1000;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const port = await freePort();
 const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', mkdtempSync(join(tmpdir(), 'bench-redis-'))], { stdio: 'ignore' });

@@ -18,6 +18,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './median.mjs';
 
 const { values: options } = parseArgs({ options: { rounds: { type: 'string', default: '1' } } });
 const ROUNDS = Number(options.rounds);
@@ -72,7 +73,6 @@ function sweep(concurrency, extra = []) {
   });
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, digits = 1) => x.toFixed(digits);
 
 console.log(`distill sweep benchmark: experiments/sweep-temperature.json (12-trial grid); ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), node ${process.version}`);
