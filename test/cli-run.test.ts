@@ -77,14 +77,40 @@ describe('distill run', () => {
       return { tags, summary, keys };
     };
     const first = await run();
-    expect(first.tags).toMatchObject({ 'distill.teacher.cache': 'stored', 'distill.baseline.cache': 'stored' });
+    expect(first.tags).toMatchObject({ 'distill.teacher.cache': 'stored', 'distill.baseline.cache': 'stored', 'distill.teacherOutputs.cache': 'stored' });
     expect(first.keys.has('teacher/train/loss') && first.keys.has('baseline/train/loss')).toBe(true);
     const second = await run();
-    expect(second.tags).toMatchObject({ 'distill.teacher.cache': 'reused', 'distill.baseline.cache': 'reused' });
+    expect(second.tags).toMatchObject({ 'distill.teacher.cache': 'reused', 'distill.baseline.cache': 'reused', 'distill.teacherOutputs.cache': 'reused' });
     expect(second.keys.has('teacher/train/loss') || second.keys.has('baseline/train/loss')).toBe(false);
     for (const key of ['teacher/test/accuracy', 'student/test/accuracy', 'baseline/test/accuracy', 'baseline/val/accuracy']) {
       expect(second.summary.metrics[key], key).toBe(first.summary.metrics[key]);
     }
+  });
+
+  it("with --cache, reuses the frozen teacher's outputs (logits and tapped layers) only for the same teacher, layers and data", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cache-'));
+    const featureLoss = { type: 'feature-mse', params: { teacherLayer: 'hidden1', studentLayer: 'hidden1', projection: 'linear' }, weight: 0.5 };
+    const run = async (overrides: Record<string, unknown>) => {
+      const out = mkdtempSync(join(tmpdir(), 'runs-'));
+      const result = await runCli(['run', writeManifest(smallExperiment({ training: { epochs: 2, batchSize: 32, baseline: false }, ...overrides })), '--out', out, '--cache', '--quiet'], {
+        env: { DISTILL_CACHE_DIR: cacheDir },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const runDir = onlyRunDir(out);
+      const student = readJsonLines(join(runDir, 'metrics.jsonl')).filter((m) => String(m.key).startsWith('student/') && !String(m.key).includes('latency'));
+      return { tag: JSON.parse(readFileSync(join(runDir, 'tags.json'), 'utf8'))['distill.teacherOutputs.cache'], student: student.map((m) => [m.key, m.step, m.value]) };
+    };
+    const withFeatures = { losses: [{ type: 'kl-divergence', params: { temperature: 4 }, weight: 0.5 }, featureLoss] };
+    const first = await run(withFeatures);
+    expect(first.tag).toBe('stored');
+    const second = await run(withFeatures);
+    expect(second.tag).toBe('reused');
+    // Outputs read back from the cache train the student to the very same numbers as outputs just computed.
+    expect(second.student).toEqual(first.student);
+    expect(first.student.some(([key]) => key === 'student/train/loss/feature-mse')).toBe(true);
+    // Other layers tapped, or other data: new outputs.
+    expect((await run({ losses: [{ type: 'kl-divergence', params: { temperature: 4 } }] })).tag).toBe('stored');
+    expect((await run({ ...withFeatures, dataset: { type: 'synthetic', params: { numFeatures: 12, numClasses: 4, samplesPerClass: 100, labelsPerClass: 10 } } })).tag).toBe('stored');
   });
 
   it('fails with exit 1 and status FAILED when a loss goes NaN, naming the step and the term', async () => {

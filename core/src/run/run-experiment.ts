@@ -162,7 +162,11 @@ async function train(
   }
   teacher.model.trainable = false;
 
-  const signals = await teacherSignals(teacher, terms, dataset);
+  const signals = await teacherSignals(teacher, terms, dataset, request.teacherCache && { cache: request.teacherCache, backend: backend.name });
+  if (signals.fromCache !== undefined) {
+    log.info(signals.fromCache ? "teacher's outputs reused from the cache; not computed again" : "teacher's outputs stored in the cache");
+    await recorder.tags({ 'distill.teacherOutputs.cache': signals.fromCache ? 'reused' : 'stored' });
+  }
   const initialWeights = student.model.getWeights().map((w) => w.clone());
   log.info(`student stage: ${terms.map((t) => t.name).join(' + ')} for ${experiment.training.epochs} epochs`);
   stages.student = await trainStudent(student, terms, signals, dataset, experiment, components, hooks);

@@ -8,21 +8,46 @@ import { tapModel } from '../training/tapped-model.js';
 import { computeTeacherOutputs, type TeacherOutputs } from '../training/teacher-outputs.js';
 import { deriveSeed } from '../random/seeded-random.js';
 import type { RunComponents } from './run-components.js';
+import type { TeacherCache } from './teacher-cache.js';
+import { obtainTeacherOutputs } from './cached-teacher-outputs.js';
 
 export interface TeacherSignals {
   readonly train?: TeacherOutputs;
   readonly validation?: TeacherOutputs;
 }
 
-/** The teacher's logits (and the layers the losses name) on the training and validation splits. */
-export async function teacherSignals(teacher: DistillModel, terms: readonly LossTerm[], dataset: Dataset): Promise<TeacherSignals> {
+/** Where a run keeps the frozen teacher's outputs across runs (`--cache`, sweeps), and the backend computing them. */
+export interface TeacherOutputsCache {
+  readonly cache: TeacherCache;
+  readonly backend: string;
+}
+
+/**
+ * The teacher's logits (and the layers the losses name) on the training and validation splits; through the cache
+ * when one is given (`fromCache`: whether every split was found there).
+ */
+export async function teacherSignals(
+  teacher: DistillModel,
+  terms: readonly LossTerm[],
+  dataset: Dataset,
+  outputsCache?: TeacherOutputsCache,
+): Promise<TeacherSignals & { fromCache?: boolean }> {
   const layers = [...new Set(terms.flatMap((t) => t.loss.requires.teacherLayers ?? []))];
   const needsTrain = terms.some((t) => t.loss.requires.teacherLogits || (t.loss.requires.teacherLayers ?? []).length > 0);
-  const tapped = tapModel(teacher, layers, 'teacher');
-  return {
-    train: needsTrain ? await computeTeacherOutputs(tapped, dataset.train, dataset.inputShape) : undefined,
-    validation: dataset.validation ? await computeTeacherOutputs(tapModel(teacher, [], 'teacher'), dataset.validation, dataset.inputShape) : undefined,
+  const found: boolean[] = [];
+  const outputs = async (split: 'train' | 'validation', tapped: readonly string[]) => {
+    const compute = () => computeTeacherOutputs(tapModel(teacher, [...tapped], 'teacher'), dataset[split]!, dataset.inputShape);
+    if (!outputsCache) return compute();
+    const { cache, backend } = outputsCache;
+    const result = await obtainTeacherOutputs({ cache, teacher, dataset, split, layers: tapped, backend }, compute);
+    found.push(!result.built);
+    return result.outputs;
   };
+  const signals = {
+    train: needsTrain ? await outputs('train', layers) : undefined,
+    validation: dataset.validation ? await outputs('validation', []) : undefined,
+  };
+  return outputsCache && found.length > 0 ? { ...signals, fromCache: found.every(Boolean) } : signals;
 }
 
 /** What the student and its baseline share: data order, epochs, batch size and validation. */
