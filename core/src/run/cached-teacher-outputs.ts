@@ -1,7 +1,7 @@
 // The frozen teacher's outputs on a split through the cache: computing them is a full inference pass over the split,
 // and the trials of a sweep (and later runs) that share the teacher and the data share the very same outputs.
-// The key hashes the teacher's weights and topology (so a trained, cached or pretrained teacher is covered alike), the
-// layers tapped, the split and the dataset's fingerprint, the backend and distill's version.
+// The key hashes the teacher's weights and layer configurations (so a trained, cached or pretrained teacher is covered
+// alike), the layers tapped, the split and the dataset's fingerprint, the backend and distill's version.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ import { contentKey, type TeacherCache } from './teacher-cache.js';
 
 export interface TeacherOutputsRequest {
   readonly cache: TeacherCache;
-  readonly teacher: DistillModel;
+  /** `teacherIdentity(teacher)`, computed once per run: it reads every weight. */
+  readonly teacher: string;
   readonly dataset: Dataset;
   readonly split: 'train' | 'validation';
   readonly layers: readonly string[];
@@ -35,13 +36,18 @@ export async function obtainTeacherOutputs(
 
 export function teacherOutputsKey({ teacher, dataset, split, layers, backend }: Omit<TeacherOutputsRequest, 'cache'>): string {
   return contentKey({
-    teacher: { layers: layerConfigs(teacher), weights: weightsDigest(teacher) },
+    teacher,
     layers,
     split,
     dataset: dataset.fingerprint,
     backend,
     distill: distillVersion(),
   });
+}
+
+/** What makes the teacher's outputs what they are: its layers' classes and configurations, and its weights. */
+export function teacherIdentity(teacher: DistillModel): string {
+  return contentKey({ layers: layerConfigs(teacher), weights: weightsDigest(teacher) });
 }
 
 /** Each layer's class and configuration, without its name: tfjs numbers default names per process. */

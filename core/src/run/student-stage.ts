@@ -9,7 +9,7 @@ import { computeTeacherOutputs, type TeacherOutputs } from '../training/teacher-
 import { deriveSeed } from '../random/seeded-random.js';
 import type { RunComponents } from './run-components.js';
 import type { TeacherCache } from './teacher-cache.js';
-import { obtainTeacherOutputs } from './cached-teacher-outputs.js';
+import { obtainTeacherOutputs, teacherIdentity } from './cached-teacher-outputs.js';
 
 export interface TeacherSignals {
   readonly train?: TeacherOutputs;
@@ -35,11 +35,12 @@ export async function teacherSignals(
   const layers = [...new Set(terms.flatMap((t) => t.loss.requires.teacherLayers ?? []))];
   const needsTrain = terms.some((t) => t.loss.requires.teacherLogits || (t.loss.requires.teacherLayers ?? []).length > 0);
   const found: boolean[] = [];
+  const identity = outputsCache && teacherIdentity(teacher);
   const outputs = async (split: 'train' | 'validation', tapped: readonly string[]) => {
     const compute = () => computeTeacherOutputs(tapModel(teacher, [...tapped], 'teacher'), dataset[split]!, dataset.inputShape);
-    if (!outputsCache) return compute();
+    if (!outputsCache || identity === undefined) return compute();
     const { cache, backend } = outputsCache;
-    const result = await obtainTeacherOutputs({ cache, teacher, dataset, split, layers: tapped, backend }, compute);
+    const result = await obtainTeacherOutputs({ cache, teacher: identity, dataset, split, layers: tapped, backend }, compute);
     found.push(!result.built);
     return result.outputs;
   };
