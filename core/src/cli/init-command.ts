@@ -3,7 +3,7 @@
 import { relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { PLUGIN_KINDS, type PluginKind } from '../plugins/plugin-kind.js';
-import { displayPath } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 import { scaffoldPlugin } from '../scaffold/scaffold-plugin.js';
 import { scaffoldExperiment } from '../scaffold/scaffold-experiment.js';
 

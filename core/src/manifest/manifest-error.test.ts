@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../errors.js';
-import { ManifestError, displayPath, formatIssue } from './manifest-error.js';
+import { ManifestError, formatIssue } from './manifest-error.js';
+import { displayPath } from '../display-path.js';
 
 describe('ManifestError', () => {
   it('is a UserError with exit code 2 whose message is one line per issue, sorted by position', () => {

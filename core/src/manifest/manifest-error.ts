@@ -1,6 +1,6 @@
 // Manifest errors are values with a place: every issue names its file, line, column and JSON pointer.
-import { isAbsolute, relative } from 'node:path';
 import { UserError } from '../errors.js';
+import { displayPath } from '../display-path.js';
 
 export interface ManifestIssue {
   /** Absolute path of the manifest, or the place the value came from (`--set training.epochs=0`). */
@@ -38,11 +38,4 @@ export function formatIssue(issue: ManifestIssue): string {
 export function sortIssues(issues: readonly ManifestIssue[]): ManifestIssue[] {
   const rank = (issue: ManifestIssue) => (issue.line > 0 ? issue.line : Number.POSITIVE_INFINITY);
   return [...issues].sort((a, b) => rank(a) - rank(b) || a.column - b.column);
-}
-
-/** A path relative to the working directory when it lies inside it, else as given. */
-export function displayPath(file: string): string {
-  if (!isAbsolute(file)) return file;
-  const inside = relative(process.cwd(), file);
-  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
 }

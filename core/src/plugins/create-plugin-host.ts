@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ContainerModule } from 'inversify';
 import { UserError } from '../errors.js';
-import { displayPath } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 import { DEFAULT_PLUGIN_PACKAGES } from './default-plugins.js';
 import { loadPluginModule, type PluginSource } from './plugin-loader.js';
 import { PluginHost } from './plugin-host.js';

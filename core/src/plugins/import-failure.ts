@@ -1,7 +1,7 @@
 // One line saying why a plugin module failed to import: a TypeScript syntax error at its place, or the thrown error's
 // first line with the place in the user's code it came from (tsx maps stack frames back to the .ts source).
 import { fileURLToPath } from 'node:url';
-import { displayPath } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 
 const TRANSFORM_ERROR = /^(\/[^\n]*?|[A-Za-z]:\\[^\n]*?):(\d+):(\d+): ERROR: (.*)$/m;
 const STACK_PLACE = /(?:^|[\s(])(file:\/\/\/[^\s()]+?|\/[^\s()]+?):(\d+):(\d+)/gm;

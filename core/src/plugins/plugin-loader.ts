@@ -6,19 +6,15 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ContainerModule } from 'inversify';
 import { UserError } from '../errors.js';
-import { displayPath } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 import type { PluginDefinition } from './plugin-definition.js';
 import { pluginModule } from './plugin-module.js';
 import { describeDefinition, looksLikePluginDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 import { resolvePluginPackage } from './plugin-package.js';
 import { describeImportFailure } from './import-failure.js';
+import type { PluginSource } from './plugin-source.js';
 
-export interface PluginSource {
-  /** Directory that relative paths and package names resolve from. */
-  readonly baseDir: string;
-  /** Who asked for the module, for messages: `listed in experiments/x.json`, `--plugin`. */
-  readonly origin: string;
-}
+export type { PluginSource } from './plugin-source.js';
 
 export interface LoadedPluginModule {
   /** The file that was imported (real path: modules named twice are loaded once). */

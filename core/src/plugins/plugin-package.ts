@@ -9,8 +9,8 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../manifest/manifest-error.js';
-import type { PluginSource } from './plugin-loader.js';
+import { displayPath } from '../display-path.js';
+import type { PluginSource } from './plugin-source.js';
 
 export interface PluginPackage {
   readonly name: string;

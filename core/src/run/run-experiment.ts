@@ -12,6 +12,7 @@ import { initBackend, type BackendChoice } from '../backend/select-backend.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
 import { redactCredentials } from '../tracking/mlflow/redact-credentials.js';
 import { withSeededMathRandom } from '../random/seeded-math-random.js';
+import { RunInterruptedError } from '../training/run-interrupted-error.js';
 import type { StageHooks, StageResult } from '../training/train-stage.js';
 import { saveModelFiles, saveVariables } from '../io/model-files.js';
 import { flattenManifest } from './flatten-manifest.js';
@@ -120,7 +121,7 @@ async function execute(request: RunRequest, prepared: Prepared, backend: Backend
     metrics = await train(request, prepared, recorder, runDir, stages, artifacts, backend);
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
-    status = error.name === 'RunInterruptedError' ? 'KILLED' : 'FAILED';
+    status = error instanceof RunInterruptedError ? 'KILLED' : 'FAILED';
     log.warn(`run ${status === 'KILLED' ? 'killed' : 'failed'}: ${error.message}`);
     if (error.stack) log.debug(error.stack);
   } finally {

@@ -2,7 +2,7 @@
 import type { StageHooks, StepProgress } from '../training/train-stage.js';
 import type { RunRecorder } from '../tracking/run-recorder.js';
 import type { ProgressReporter } from './progress-reporter.js';
-import { RunInterruptedError } from '../training/non-finite-loss-error.js';
+import { RunInterruptedError } from '../training/run-interrupted-error.js';
 
 export function stageHooks(
   recorder: RunRecorder,

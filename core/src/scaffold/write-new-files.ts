@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
-import { displayPath } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 
 export function writeNewFiles(files: Readonly<Record<string, string>>, overwrite = false): string[] {
   const paths = Object.keys(files);

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displayPath, ManifestError } from '../manifest/manifest-error.js';
+import { ManifestError } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 import { openSweep } from './open-sweep.js';
 
 // Core is tested with its own small plugins, not the built-ins.

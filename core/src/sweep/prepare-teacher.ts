@@ -16,6 +16,7 @@ import { trainTeacher } from '../run/teacher-stage.js';
 import { obtainTeacher, teacherCacheKey } from '../run/cached-teacher.js';
 import { TeacherCache } from '../run/teacher-cache.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
+import { RunInterruptedError } from '../training/run-interrupted-error.js';
 import type { TeacherOutcome, TeacherTask } from './trial-executor.js';
 import { forwardSteps, type TrialHooks } from './trial-hooks.js';
 import { openTrialManifest } from './open-trial-manifest.js';
@@ -63,7 +64,7 @@ export async function prepareTeacher(task: TeacherTask, hooks: TrialHooks): Prom
       }
     });
   } catch (error) {
-    const interrupted = error instanceof Error && error.name === 'RunInterruptedError';
+    const interrupted = error instanceof RunInterruptedError;
     return { status: interrupted ? 'killed' : 'failed', error: error instanceof Error ? error.message : String(error), durationMs: elapsed() };
   }
 }

@@ -1,6 +1,6 @@
 // The trials in order of the sweep metric: best first, trials without a metric (failed, killed) last.
 import Table from 'cli-table3';
-import { displayPath } from '../manifest/manifest-error.js';
+import { displayPath } from '../display-path.js';
 import type { Goal } from './sweep-spec.js';
 import type { SweepRecord, TrialRecord } from './sweep-record.js';
 

@@ -7,7 +7,7 @@ import type { SeededRandom } from '../random/seeded-random.js';
 import { ParzenEstimator } from './parzen-estimator.js';
 import { domainBounds, quantize } from './search-space.js';
 import type { Assignment, Goal, ParameterDomain, SweepParameterSpec, TpeSpec } from './sweep-spec.js';
-import type { Observation } from './trial-proposer.js';
+import type { Observation } from './observation.js';
 
 type RangeDomain = ParameterDomain & { kind: 'range' };
 

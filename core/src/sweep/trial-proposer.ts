@@ -4,12 +4,9 @@ import { deriveSeed, seededRandom } from '../random/seeded-random.js';
 import { gridPoint, gridSize, sampleAssignment } from './search-space.js';
 import type { Assignment, SweepSpec } from './sweep-spec.js';
 import { TpeSampler } from './tpe-sampler.js';
+import type { Observation } from './observation.js';
 
-/** A finished trial's parameters and its metric, as measured (the spec's goal says which way is better). */
-export interface Observation {
-  readonly params: Assignment;
-  readonly value: number;
-}
+export type { Observation } from './observation.js';
 
 export interface TrialProposer {
   /** Most trials this method proposes: the grid's size (capped by runCap), or runCap. */

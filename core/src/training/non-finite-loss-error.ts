@@ -15,12 +15,3 @@ export class NonFiniteLossError extends Error {
     this.name = 'NonFiniteLossError';
   }
 }
-
-/** Thrown when the user interrupts a run (SIGINT/SIGTERM): the run ends as KILLED. */
-export class RunInterruptedError extends Error {
-  readonly exitCode = 130;
-  constructor(signal: string) {
-    super(`interrupted by ${signal}`);
-    this.name = 'RunInterruptedError';
-  }
-}
