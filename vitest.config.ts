@@ -4,11 +4,14 @@ import { defineConfig } from 'vitest/config';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-// Unit tests import the workspace packages from source, so no build is needed between an edit and a test.
-const alias = {
-  '@distill/core': source('./core/src/index.ts'),
-  '@distill/plugins': source('./plugins/src/index.ts'),
-};
+// Unit tests import the workspace packages from source, so no build is needed between an edit and a test. Subpaths
+// first: an alias also matches the imports that start with it.
+const coreSubpaths = ['manifest', 'run', 'sweep', 'tracking', 'backend'];
+const alias = [
+  ...coreSubpaths.map((name) => ({ find: `@distill/core/${name}`, replacement: source(`./core/src/${name}/index.ts`) })),
+  { find: /^@distill\/core$/, replacement: source('./core/src/index.ts') },
+  { find: /^@distill\/plugins$/, replacement: source('./plugins/src/index.ts') },
+];
 
 const setupFiles = ['test/support/quiet-tfjs.ts'];
 

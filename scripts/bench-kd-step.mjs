@@ -11,7 +11,7 @@
 // Usage: npm run bench [-- --backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--rounds N]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, installWasmMatMulFix, uninstallWasmMatMulFix } from '@distill/core';
+import { initBackend, installWasmMatMulFix, uninstallWasmMatMulFix } from '@distill/core/backend';
 import { median } from './median.mjs';
 
 const { values: options } = parseArgs({

@@ -12,7 +12,7 @@ const outputPath = `${root}schemas/distill.schema.json`;
 const EXAMPLES_WITH_PLUGINS = ['experiments/custom-plugin/manifest.json'];
 
 export async function generateEditorSchema(manifest) {
-  const { createPluginHost, composeEditorSchema, pluginHostForManifest, readManifest } = await import('../core/dist/index.js');
+  const { createPluginHost, composeEditorSchema, pluginHostForManifest, readManifest } = await import('../core/dist/manifest/index.js');
   const host = manifest ? await pluginHostForManifest(await readManifest(`${root}${manifest}`)) : await createPluginHost();
   return `${JSON.stringify(composeEditorSchema(host.registries), null, 2)}\n`;
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MlflowClient, MlflowRestError, resolveMlflowConfig, type MlflowConfigOverrides, type MlflowRunInfo } from '@distill/core';
+import { MlflowClient, MlflowRestError, resolveMlflowConfig, type MlflowConfigOverrides, type MlflowRunInfo } from '@distill/core/tracking';
 import { FaultProxy } from './setup/fault-proxy.js';
 
 const uri = inject('mlflowUri');

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MlflowClient, resolveMlflowConfig } from '@distill/core';
+import { MlflowClient, resolveMlflowConfig } from '@distill/core/tracking';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
 import { MlflowServer } from './setup/mlflow-server.js';
 import { expectRunInMlflow, journalExpectations, mlflowState } from './setup/mlflow-run-fixture.js';

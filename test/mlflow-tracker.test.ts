@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { MlflowClient, resolveMlflowConfig } from '@distill/core';
+import { MlflowClient, resolveMlflowConfig } from '@distill/core/tracking';
 import { FaultProxy } from './setup/fault-proxy.js';
 import { MlflowServer, REPO_ROOT } from './setup/mlflow-server.js';
 import { expectRunInMlflow, journalExpectations, mlflowState, mlflowTracker, newRunDir, recordScenario } from './setup/mlflow-run-fixture.js';
@@ -32,7 +32,7 @@ describe('mlflow tracker', () => {
   it('delivers a run exactly as journaled: params, tags, metric curves, artifacts, status', async () => {
     const { runDir, runId } = newRunDir();
     const tracker = await mlflowTracker({ trackingUri: uri, experimentName: 'tracker-clean', tags: { team: 'kd' } });
-    const scenario = await recordScenario(runDir, runId, [tracker]);
+    const scenario = await recordScenario(runDir, runId, [tracker], { tracking: { type: 'mlflow', params: { trackingUri: uri } } });
     expect(scenario.warnings).toEqual([]);
     const state = mlflowState(runDir);
     expect(state.deliveredSeq).toBe(journalExpectations(runDir).events.length);
@@ -128,6 +128,30 @@ describe('mlflow tracker', () => {
     }
   });
 
+  it('says what the server has not acknowledged when the end-of-run wait runs out with the last batch in flight', async () => {
+    const proxy = await FaultProxy.start(uri);
+    try {
+      const { runDir, runId } = newRunDir();
+      const warnings: string[] = [];
+      const tracker = await mlflowTracker({ trackingUri: proxy.uri, flushTimeoutSeconds: 2 }, { warn: (message) => warnings.push(message) });
+      await recordScenario(runDir, runId, [tracker], {
+        steps: 20,
+        // From the last step on, the server takes 8 s to answer: the end of the run finds its last batch in flight.
+        afterStep: (step) => {
+          if (step === 20) proxy.inject({ kind: 'delay', ms: 8000 });
+        },
+      });
+      const total = journalExpectations(runDir).events.length;
+      const delivered = mlflowState(runDir).deliveredSeq;
+      expect(delivered).toBeLessThan(total);
+      expect(warnings.join('\n')).toMatch(/MLflow: waiting up to \d s for the server to take events \d+\.\.\d+/);
+      expect(warnings.join('\n')).toContain(`MLflow: events ${delivered + 1}..${total} of this run are not in MLflow yet; send them with: distill sync ${runDir}`);
+    } finally {
+      proxy.clear();
+      await proxy.close();
+    }
+  });
+
   it('answers 503 for a while, then delivers the rest when the server is back, without blocking the run', async () => {
     const proxy = await FaultProxy.start(uri);
     try {
@@ -187,6 +211,7 @@ describe('mlflow tracker with a server that stops', () => {
     const { runsDir, runDir, runId } = newRunDir();
     const tracker = await mlflowTracker({ trackingUri: server.uri, flushTimeoutSeconds: 1, retryIntervalSeconds: 0.5 });
     const scenario = await recordScenario(runDir, runId, [tracker], {
+      tracking: { type: 'mlflow', params: { trackingUri: server.uri } },
       afterStep: async (step) => {
         if (step === 15) {
           await waitFor(() => delivered(runDir)() >= 5);

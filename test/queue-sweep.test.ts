@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core';
+import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core/tracking';
 import { RedisServer } from './setup/redis-server.js';
 import { distillBin, repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
 
@@ -168,7 +168,7 @@ describe('distill sweep --queue with distill worker processes', () => {
     // The MLflow parent run of the sweep, and one child run per trial logged by the worker that ran it.
     const client = new MlflowClient(resolveMlflowConfig({ trackingUri: mlflow.MLFLOW_TRACKING_URI }, { HOME: '/nonexistent-home' }));
     const experiment = (await client.getExperimentByName(experimentName))!;
-    const parentRunId = (readJson(join(sweepDir, 'sweep.json')) as { mlflow: { parentRunId: string } }).mlflow.parentRunId;
+    const parentRunId = (readJson(join(sweepDir, 'sweep.json')) as { tracking: { state: { parentRunId: string } } }).tracking.state.parentRunId;
     expect((await client.getRun(parentRunId)).info.status).toBe('FINISHED');
     const children = await client.searchAllRuns({ experimentIds: [experiment.experiment_id], filter: `tags.mlflow.parentRunId = '${parentRunId}'` });
     expect(children.map((run) => tagsOf(run)['distill.runId']).sort()).toEqual(sweep.trials.map((t) => t.runId).sort());

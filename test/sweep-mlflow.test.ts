@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core';
+import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core/tracking';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
 
 const uri = inject('mlflowUri');
@@ -38,9 +38,15 @@ describe('distill sweep with MLFLOW_TRACKING_URI', () => {
     const sweepDir = join(out, readdirSync(out)[0]);
     const sweep = JSON.parse(readFileSync(join(sweepDir, 'sweep.json'), 'utf8'));
     const experiment = (await client.getExperimentByName(experimentName))!;
-    expect(sweep.mlflow).toEqual({ trackingUri: uri, experimentId: experiment.experiment_id, parentRunId: expect.any(String) });
+    // sweep.json records where the trials went, chosen by the environment, and how to take the parent run up again.
+    expect(sweep.tracking).toMatchObject({
+      type: 'mlflow',
+      chosenBy: 'MLFLOW_TRACKING_URI',
+      params: { trackingUri: uri, experimentName },
+      state: { trackingUri: uri, experimentId: experiment.experiment_id, parentRunId: expect.any(String) },
+    });
 
-    const parent = await client.getRun(sweep.mlflow.parentRunId);
+    const parent = await client.getRun(sweep.tracking.state.parentRunId);
     expect(parent.info.experiment_id).toBe(experiment.experiment_id);
     expect(parent.info.status).toBe('FINISHED');
     const parentTags = tagsOf(parent);

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { builtinPlugins } from '@distill/plugins';
-import type { FactoryPlugin, MlflowClient, RecordedEvent, Tracker } from '@distill/core';
+import { buildPlugin, type RecordedEvent, type Tracker, type WarnSink } from '@distill/core';
+import type { MlflowClient } from '@distill/core/tracking';
 import { RunRecorder } from '../../core/src/tracking/run-recorder.js';
 import { readJournal } from '../../core/src/tracking/run-journal.js';
 
@@ -19,10 +20,10 @@ export interface TrackerParams {
   retryIntervalSeconds?: number;
 }
 
-/** The `mlflow` tracker exactly as a run builds it from its manifest params. */
-export async function mlflowTracker(params: TrackerParams): Promise<Tracker> {
-  const plugin = builtinPlugins.find((p) => p.kind === 'tracker' && p.name === 'mlflow') as FactoryPlugin<'tracker'>;
-  return plugin.create({ flushTimeoutSeconds: 60, retryIntervalSeconds: 0.5, ...params }, { manifestDir: process.cwd(), seed: 1, pointer: '/tracking' });
+/** The `mlflow` tracker exactly as a run builds it from its manifest params; its warnings go to `warnings` (stderr by default). */
+export async function mlflowTracker(params: TrackerParams, warnings?: WarnSink): Promise<Tracker> {
+  const plugin = builtinPlugins.find((p) => p.kind === 'tracker' && p.name === 'mlflow')!;
+  return buildPlugin(plugin, { flushTimeoutSeconds: 60, retryIntervalSeconds: 0.5, ...params }, { seed: 1, pointer: '/tracking' }, warnings ? { warnings } : {});
 }
 
 export interface Scenario {
@@ -40,6 +41,8 @@ export interface ScenarioOptions {
   readonly error?: string;
   /** Extra params (the manifest's `tracking.params`, say); also written into manifest.resolved.json. */
   readonly extraParams?: Record<string, string>;
+  /** The tracking manifest.resolved.json records, as a run records the tracker it used (what `distill sync` reads). */
+  readonly tracking?: { type: string; params: Record<string, unknown> };
 }
 
 export function newRunDir(): { runsDir: string; runDir: string; runId: string } {
@@ -86,7 +89,7 @@ export async function recordScenario(runDir: string, runId: string, trackers: Tr
   mkdirSync(join(runDir, 'student'), { recursive: true });
   writeFileSync(join(runDir, 'student', 'model.json'), JSON.stringify({ format: 'layers-model', weightsManifest: [{ paths: ['weights.bin'] }] }));
   writeFileSync(join(runDir, 'student', 'weights.bin'), randomBytes(200_000));
-  writeFileSync(join(runDir, 'manifest.resolved.json'), `${JSON.stringify({ name: 'kd-fixture', seed: 7, ...options.extraParams }, null, 2)}\n`);
+  writeFileSync(join(runDir, 'manifest.resolved.json'), `${JSON.stringify({ name: 'kd-fixture', seed: 7, ...options.extraParams, ...(options.tracking ? { tracking: options.tracking } : {}) }, null, 2)}\n`);
   writeFileSync(join(runDir, 'summary.json'), `${JSON.stringify({ runId, name: 'kd-fixture', status: options.status ?? 'FINISHED', metrics: { 'student/accuracy': 0.71, 'student/loss': 0.9 } }, null, 2)}\n`);
   for (const file of ['manifest.resolved.json', 'student/model.json', 'student/weights.bin', 'summary.json', 'metrics.jsonl']) await recorder.artifact(join(runDir, file));
   await recorder.end(options.status ?? 'FINISHED', options.error);

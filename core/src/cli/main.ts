@@ -2,6 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { distillVersion } from '../version.js';
 import { reportFailure } from './report-failure.js';
+import { guardConsole } from '../secrets/console-guard.js';
+import { registerEnvironmentSecrets } from '../secrets/environment-secrets.js';
+import { registerUriSecrets } from '../secrets/redact.js';
 import { registerRunCommand } from './run-command.js';
 import { registerValidateCommand } from './validate-command.js';
 import { registerSchemaCommand } from './schema-command.js';
@@ -33,6 +36,10 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 a run failed, 2 invalid input. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // Secrets in the environment or in flags (a URI's userinfo) are masked in everything this process prints or writes.
+  registerEnvironmentSecrets(process.env);
+  for (const arg of argv) registerUriSecrets(arg);
+  guardConsole();
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);

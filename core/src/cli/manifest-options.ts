@@ -4,7 +4,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import { createPluginHost } from '../plugins/create-plugin-host.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import { pluginHostForManifest } from '../manifest/open-manifest.js';
-import { collect } from './repeatable-option.js';
+import { collect } from './option-parsers.js';
 
 /** What commander hands the action (arrays absent when the flag was not given). */
 export interface ManifestOptions {

@@ -1,16 +1,16 @@
 // `distill run <manifest>`: validate, train (teacher stage when needed, student, baseline), evaluate, record.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readManifest } from '../manifest/read-manifest.js';
-import { pluginHostForManifest } from '../manifest/open-manifest.js';
-import { validateManifest } from '../manifest/load-manifest.js';
+import { openManifest } from '../manifest/open-manifest.js';
 import { runExperiment } from '../run/run-experiment.js';
 import { createRunLog } from '../run/run-logger.js';
-import { createProgressReporter } from '../run/progress-reporter.js';
-import { formatSummaryTable } from '../run/summary-table.js';
-import { TeacherCache } from '../run/teacher-cache.js';
+import { createProgressReporter } from './progress-reporter.js';
+import { silentProgress } from '../run/progress.js';
+import { formatSummaryTable } from './summary-table.js';
+import { TrainingCache } from '../run/cache/training-cache.js';
+import { resolveTrackingTarget } from '../tracking/tracking-target.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
-import { interruptOnSignals } from './interrupt-on-signals.js';
+import { handleInterrupts } from './interrupts.js';
 
 interface RunOptions extends ManifestOptions {
   out: string;
@@ -29,7 +29,7 @@ export function registerRunCommand(program: Command): void {
     .option('--out <dir>', 'directory that receives the run directory', 'runs')
     .option('--tracking-uri <uri>', 'log the run to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')
-    .option('--quiet', 'no progress or log lines on stderr')
+    .option('--quiet', 'no progress or info lines on stderr (warnings still show)')
     .option('--json', 'print summary.json to stdout instead of the table')
     .action(async (file: string, options: RunOptions) => {
       process.exitCode = await runCommand(file, options);
@@ -37,27 +37,23 @@ export function registerRunCommand(program: Command): void {
 }
 
 async function runCommand(file: string, options: RunOptions): Promise<number> {
-  const parsed = await readManifest(file);
-  const overrides = options.set ?? [];
-  const host = await pluginHostForManifest(parsed, { overrides, cliPlugins: options.plugin ?? [] });
-  const loaded = validateManifest(parsed, { overrides, host });
+  const { host, manifest: loaded } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
   const log = createRunLog(undefined, options.quiet);
   const progress = createProgressReporter(log, !options.quiet && Boolean(process.stderr.isTTY));
-  const interrupt = interruptOnSignals(() => log.warn('interrupt received: ending the run at the next step (press Ctrl-C again to force)'));
+  const interrupt = handleInterrupts([() => log.warn('interrupt received: ending the run at the next step (press Ctrl-C again to force)')]);
   try {
     const outcome = await runExperiment({
       loaded,
       host,
       outDir: resolve(options.out),
       log,
-      progress: options.quiet ? { step: () => {}, stageEnd: () => {} } : progress,
-      tracking: {
-        trackingUri: options.trackingUri,
-        manifestNamesTracker: namesTracker(parsed.raw, overrides),
-        env: process.env,
-      },
+      progress: options.quiet ? silentProgress : progress,
+      tracking: resolveTrackingTarget(
+        { manifest: loaded.namesTracker ? loaded.experiment.tracking : undefined, trackingUri: options.trackingUri, environment: process.env },
+        host.registries.tracker,
+      ),
       signal: interrupt.signal,
-      teacherCache: options.cache ? TeacherCache.fromEnvironment() : undefined,
+      trainingCache: options.cache ? TrainingCache.fromEnvironment() : undefined,
     });
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);
     else if (outcome.summary.status === 'FINISHED') process.stdout.write(`${formatSummaryTable(outcome.summary)}\nrun directory: ${outcome.runDir}\n`);
@@ -68,8 +64,3 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
   }
 }
 
-/** Whether the manifest (or a `--set`) chose a tracker, rather than getting the default. */
-function namesTracker(raw: unknown, overrides: readonly string[]): boolean {
-  const inFile = raw !== null && typeof raw === 'object' && 'tracking' in raw;
-  return inFile || overrides.some((o) => o.startsWith('tracking'));
-}

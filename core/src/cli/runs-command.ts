@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { findRunDirs } from '../tracking/mlflow-sync.js';
+import { findRunDirs } from '../tracking/sync-runs.js';
 import { readJournal } from '../tracking/run-journal.js';
 import { readMlflowState } from '../tracking/mlflow/mlflow-sync-state.js';
 

@@ -4,11 +4,10 @@
 // `--resume <sweepDir>` continues an interrupted sweep without re-running its finished trials.
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { createRunId } from '../run/run-id.js';
-import { TeacherCache } from '../run/teacher-cache.js';
-import type { TrackingOptions } from '../run/run-trackers.js';
+import { TrainingCache } from '../run/cache/training-cache.js';
 import { openSweep, type OpenedSweep } from '../sweep/open-sweep.js';
 import { readSweepRecord, type SweepRecord } from '../sweep/sweep-record.js';
 import { SweepStore } from '../sweep/sweep-store.js';
@@ -17,17 +16,20 @@ import { ChildProcessExecutor } from '../sweep/child-process-executor.js';
 import type { TrialExecutor } from '../sweep/trial-executor.js';
 import { QueueExecutor } from '../sweep/queue/queue-executor.js';
 import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
-import { SweepTableReporter } from '../sweep/sweep-table-reporter.js';
-import { SweepLineReporter } from '../sweep/sweep-line-reporter.js';
+import { SweepTableReporter } from './sweep-table-reporter.js';
+import { SweepLineReporter } from './sweep-line-reporter.js';
 import type { SweepReporter } from '../sweep/sweep-reporter.js';
-import { SweepParentRun, SWEEP_ID_TAG, PARENT_RUN_TAG, sweepTrackingTarget } from '../sweep/mlflow-parent-run.js';
+import { openSweepTracking, sweepProgress } from '../sweep/sweep-tracking.js';
+import { resolveTrackingTarget, type TrackingTarget } from '../tracking/tracking-target.js';
 import { createProposer } from '../sweep/trial-proposer.js';
 import { formatRanking } from '../sweep/sweep-ranking.js';
-import { collect } from './repeatable-option.js';
+import { positiveInteger } from './option-parsers.js';
+import { addManifestOptions } from './manifest-options.js';
+import { handleInterrupts, type Interrupt } from './interrupts.js';
 
 interface SweepOptions {
-  set: string[];
-  plugin: string[];
+  set?: string[];
+  plugin?: string[];
   concurrency?: number;
   out: string;
   trackingUri?: string;
@@ -40,12 +42,11 @@ interface SweepOptions {
 type SweepExecutor = (ChildProcessExecutor | QueueExecutor) & TrialExecutor;
 
 export function registerSweepCommand(program: Command): void {
-  program
+  const command = program
     .command('sweep')
     .description('run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable')
-    .argument('[manifest]', 'a manifest with a "sweep" section, or a sweep file naming its base manifest')
-    .option('--set <path=value>', 'override a value before validation (repeatable); sweep.… paths change the sweep spec', collect, [])
-    .option('--plugin <specifier>', 'load a plugin module or package (repeatable)', collect, [])
+    .argument('[manifest]', 'a manifest with a "sweep" section, or a sweep file naming its base manifest');
+  addManifestOptions(command)
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the spec\'s concurrency, else the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
     .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
@@ -55,12 +56,6 @@ export function registerSweepCommand(program: Command): void {
     .action(async (file: string | undefined, options: SweepOptions) => {
       process.exitCode = await sweepCommand(file, options);
     });
-}
-
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return value;
 }
 
 async function sweepCommand(file: string | undefined, options: SweepOptions): Promise<number> {
@@ -86,11 +81,13 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const resumed = options.resume ? readSweepRecord(resolve(options.resume)) : undefined;
   if (resumed && file) throw new UserError('give either a manifest or --resume <sweepDir>, not both');
   if (!resumed && !file) throw new UserError('missing the manifest', { hint: 'distill sweep <manifest>, or distill sweep --resume <sweepDir>' });
-  if (resumed && (options.set.length > 0 || options.plugin.length > 0)) {
+  const overrides = options.set ?? [];
+  const cliPlugins = options.plugin ?? [];
+  if (resumed && (overrides.length > 0 || cliPlugins.length > 0)) {
     throw new UserError('--set and --plugin cannot change a resumed sweep: it reuses those it started with');
   }
-  const plugins = resumed?.plugins ?? options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p));
-  const opened = await openSweep(resumed?.specFile ?? file!, { overrides: resumed?.overrides ?? options.set, cliPlugins: plugins });
+  const plugins = resumed?.plugins ?? cliPlugins.map((p) => (p.startsWith('.') ? resolve(p) : p));
+  const opened = await openSweep(resumed?.specFile ?? file!, { overrides: resumed?.overrides ?? overrides, cliPlugins: plugins });
   if (resumed && resumed.fingerprint !== opened.fingerprint) {
     throw new UserError(`cannot resume: the manifest or the sweep spec changed since the sweep started (${resumed.specFile})`, {
       hint: 'a resumed sweep must run the trials it started with; restore the files, or start a new sweep',
@@ -99,22 +96,20 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const executor = await executorFor(opened);
   const concurrency = options.concurrency ?? opened.spec.concurrency ?? availableParallelism();
   const sweepDir = resumed ? resolve(options.resume!) : join(resolve(options.out), createRunId());
-  const record = resumed ? { ...resumed, spec: opened.spec, concurrency } : newRecord(opened, sweepDir, options.set, plugins, concurrency);
+  const record = resumed ? { ...resumed, spec: opened.spec, concurrency } : newRecord(opened, sweepDir, overrides, plugins, concurrency);
   const store = new SweepStore(sweepDir, record);
   const reporter = createReporter(record, options.quiet);
   const limit = createProposer(opened.spec).limit;
   executor.prewarm?.(Math.min(concurrency, limit));
   reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}${options.queue ? `, trials on the queue at ${redactedUrl(options.queue)}` : ''}`);
 
-  const trackingUri = options.trackingUri ?? resumed?.mlflow?.trackingUri;
-  const tracking: TrackingOptions = { trackingUri, manifestNamesTracker: opened.manifestNamesTracker, env: process.env };
-  const target = sweepTrackingTarget(opened.loaded.experiment, tracking);
-  const parent = target ? await SweepParentRun.open(target, record, (line) => reporter.message(line)) : undefined;
-  if (parent) reporter.message(`MLflow: parent run ${parent.runId} at ${target!.trackingUri}`);
+  const target = trackingTarget(opened, options.trackingUri, resumed);
+  const warnings = { warn: (line: string) => reporter.message(`warning: ${line}`) };
+  const parent = await openSweepTracking(opened.host, target, record, { environment: process.env, warnings });
+  if (parent) reporter.message(parent.description);
 
-  const interrupt = new AbortController();
   executor.onStderr = (label, line) => reporter.message(`${label}: ${line}`);
-  const signals = handleSignals(interrupt, executor, reporter);
+  const interrupt = interruptSweep(executor, reporter);
   const coordinator = new SweepCoordinator({
     store,
     base: opened.base,
@@ -126,11 +121,12 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
     template: {
       manifestFile: opened.baseFile,
       plugins,
-      tracking: { trackingUri: trackingUri ?? (opened.manifestNamesTracker ? undefined : process.env.MLFLOW_TRACKING_URI || undefined), manifestNamesTracker: opened.manifestNamesTracker },
-      teacherCacheDir: resolve(TeacherCache.fromEnvironment().root),
-      tags: { [SWEEP_ID_TAG]: record.sweepId, ...(parent ? { [PARENT_RUN_TAG]: parent.runId } : {}) },
+      tracking: target,
+      trainingCacheDir: resolve(TrainingCache.fromEnvironment().root),
+      tags: { 'distill.sweepId': record.sweepId },
     },
-    onTrialEnded: () => parent?.update(record),
+    trialTags: parent && ((trial) => parent.trialTags(trial)),
+    onTrialEnded: () => parent?.update(sweepProgress(record, sweepDir)),
   });
   try {
     await coordinator.run();
@@ -140,9 +136,9 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
     store.save();
     throw error;
   } finally {
-    signals.dispose();
+    interrupt.dispose();
     reporter.close();
-    await parent?.end(record, sweepDir);
+    await parent?.end(sweepProgress(record, sweepDir));
   }
   process.stdout.write(`${formatRanking(record)}\nsweep directory: ${sweepDir}\n`);
   if (record.status === 'interrupted') {
@@ -155,6 +151,12 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
     return 1;
   }
   return 0;
+}
+
+/** The trials' tracker: the one a resumed sweep used, unless --tracking-uri says otherwise. */
+function trackingTarget(opened: OpenedSweep, trackingUri: string | undefined, resumed: SweepRecord | undefined): TrackingTarget {
+  const manifest = resumed?.tracking ?? (opened.loaded.namesTracker ? opened.loaded.experiment.tracking : undefined);
+  return resolveTrackingTarget({ manifest, trackingUri, environment: process.env }, opened.host.registries.tracker);
 }
 
 function newRecord(opened: OpenedSweep, sweepDir: string, overrides: string[], plugins: string[], concurrency: number): SweepRecord {
@@ -183,26 +185,12 @@ function createReporter(record: SweepRecord, quiet: boolean | undefined): SweepR
 }
 
 /** Ctrl-C once: stop proposing, trials end KILLED at their next step; twice: kill them; three times: exit now. */
-function handleSignals(interrupt: AbortController, executor: SweepExecutor, reporter: SweepReporter): { dispose(): void } {
-  let count = 0;
-  const handler = () => {
-    count++;
-    if (count === 1) {
-      reporter.message('interrupt: stopping the running trials at their next step (Ctrl-C again to kill them)');
-      interrupt.abort('SIGINT');
-    } else if (count === 2) {
+function interruptSweep(executor: SweepExecutor, reporter: SweepReporter): Interrupt {
+  return handleInterrupts([
+    () => reporter.message('interrupt: stopping the running trials at their next step (Ctrl-C again to kill them)'),
+    () => {
       reporter.message('second interrupt: killing the running trials');
       executor.forceStop();
-    } else {
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
     },
-  };
+  ]);
 }

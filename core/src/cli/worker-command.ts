@@ -3,11 +3,12 @@
 // finish; a second one ends them at once without completing their jobs, so BullMQ hands them to another worker.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
-import { TeacherCache } from '../run/teacher-cache.js';
+import type { Command } from 'commander';
+import { TrainingCache } from '../run/cache/training-cache.js';
 import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
 import { TrialWorker } from '../sweep/queue/trial-worker.js';
-import { collect } from './repeatable-option.js';
+import { collect, positiveInteger } from './option-parsers.js';
+import { handleInterrupts } from './interrupts.js';
 
 interface WorkerOptions {
   queue: string;
@@ -29,12 +30,6 @@ export function registerWorkerCommand(program: Command): void {
     });
 }
 
-function positiveInteger(text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return value;
-}
-
 async function workerCommand(options: WorkerOptions): Promise<number> {
   const log = (line: string) => process.stderr.write(`[worker] ${line}\n`);
   const concurrency = options.concurrency ?? availableParallelism();
@@ -44,26 +39,23 @@ async function workerCommand(options: WorkerOptions): Promise<number> {
     concurrency,
     outDir: resolve(options.out),
     plugins: options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p)),
-    teacherCache: new TeacherCache(resolve(TeacherCache.fromEnvironment().root)),
+    trainingCache: new TrainingCache(resolve(TrainingCache.fromEnvironment().root)),
     log,
   });
   await worker.ready();
   log(`pid ${process.pid}: waiting for trials on ${redactedUrl(options.queue)}, ${concurrency} at a time, runs in ${resolve(options.out)}`);
   await new Promise<void>((done) => {
-    let count = 0;
-    const handler = () => {
-      count++;
-      if (count === 1) {
+    handleInterrupts([
+      () => {
         log('stopping: no new trials; waiting for the running ones to finish (signal again to hand them back)');
         void worker.close().then(done);
-      } else {
+      },
+      () => {
         log('handing the running trials back to the queue');
         worker.forceStop();
         process.exit(130);
-      }
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
+      },
+    ]);
   });
   log('stopped');
   return 0;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { ManifestError } from './manifest-error.js';
 import { parseManifestText } from './parse-manifest-text.js';
-import { validateManifest, type LoadedManifest } from './load-manifest.js';
+import { validateManifest, type LoadedManifest } from './validate-manifest.js';
 import { checkSemantics, hasSemanticChecks } from './check-semantics.js';
 import { createSemanticContext, type SemanticContext } from './semantic-context.js';
 // Core is tested with its own small plugins; `hint` checks its layer names against the built models.

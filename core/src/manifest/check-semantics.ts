@@ -2,7 +2,7 @@
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
-import type { LoadedManifest } from './load-manifest.js';
+import type { LoadedManifest } from './validate-manifest.js';
 import { pluginReferences } from './plugin-references.js';
 
 /** Runs every referenced plugin's `check`; throws one ManifestError with all their issues. */

@@ -4,7 +4,7 @@ import { createPluginHost } from '../plugins/create-plugin-host.js';
 import { readManifest } from './read-manifest.js';
 import type { ParsedManifest } from './parse-manifest-text.js';
 import { tryApplyOverrides } from './overrides.js';
-import { validateManifest, type LoadedManifest } from './load-manifest.js';
+import { validateManifest, type LoadedManifest } from './validate-manifest.js';
 
 export interface OpenManifestOptions {
   /** `--set` flags. */
@@ -20,8 +20,9 @@ export interface OpenedManifest {
   readonly manifest: LoadedManifest;
 }
 
-export async function openManifest(file: string, options: OpenManifestOptions = {}): Promise<OpenedManifest> {
-  const parsed = await readManifest(file);
+/** Reads the manifest (a file, or one already parsed), loads the plugins it and `--plugin` name, and validates it. */
+export async function openManifest(source: string | ParsedManifest, options: OpenManifestOptions = {}): Promise<OpenedManifest> {
+  const parsed = typeof source === 'string' ? await readManifest(source) : source;
   const host = await pluginHostForManifest(parsed, options);
   return { host, manifest: validateManifest(parsed, { overrides: options.overrides ?? [], host }) };
 }

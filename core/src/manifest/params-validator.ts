@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { PluginDefinition } from '../plugins/plugin-definition.js';
 import { UserError } from '../errors.js';
 import { createManifestAjv } from './manifest-ajv.js';
+import { schemaIssues } from './schema-issues.js';
 
 const ajv = createManifestAjv();
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -22,6 +23,20 @@ export function paramsValidator(plugin: PluginDefinition): ValidateFunction {
     compiled.set(plugin.paramsSchema, validate);
   }
   return validate;
+}
+
+/**
+ * The params the plugin gets: `params` validated against its schema, defaults filled in (a copy). A UserError lists
+ * every param that does not satisfy the schema, each named as `<where>/<param>`.
+ */
+export function validatedParams<P>(plugin: PluginDefinition<any, P>, params: Partial<P> | Record<string, unknown> = {}, where = '/params'): P {
+  const filled = structuredClone(params) as Record<string, unknown>;
+  const validate = paramsValidator(plugin as PluginDefinition);
+  if (!validate(filled)) {
+    const issues = schemaIssues(validate.errors ?? [], where).map((issue) => `${issue.pointer}: ${issue.message}`);
+    throw new UserError(`invalid params for ${plugin.kind} "${plugin.name}": ${issues.join('; ')}`);
+  }
+  return filled as P;
 }
 
 // ajv checks a schema against the JSON Schema meta-schema and reports every branch of it that failed; the first error

@@ -3,7 +3,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import type { Dataset } from '../plugins/dataset-plugin.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
-import type { LoadedManifest } from './load-manifest.js';
+import type { LoadedManifest } from './validate-manifest.js';
 import { checkModelContract } from '../plugins/model-contract.js';
 
 export interface SemanticContext extends SemanticCheckContext {
@@ -16,14 +16,14 @@ export function createSemanticContext(loaded: LoadedManifest, host: PluginHost):
   const { experiment, dir: manifestDir } = loaded;
   const { seed } = experiment;
   const models: DistillModel[] = [];
-  const dataset = once(() => host.registries.dataset.build(experiment.dataset.type, experiment.dataset.params, { manifestDir, seed, pointer: '/dataset' }, host.container));
+  const dataset = once(() => host.registries.dataset.build(experiment.dataset.type, experiment.dataset.params, { manifestDir, seed, pointer: '/dataset' }));
   const model = (role: 'teacher' | 'student') =>
     once(async () => {
       const { inputShape, numClasses, classNames } = await dataset();
       await ensureBackend();
       const section = experiment[role];
       const context = { manifestDir, seed, pointer: `/${role}`, role, dataset: { inputShape, numClasses, ...(classNames ? { classNames } : {}) } };
-      const built = await host.registries.model.build(section.type, section.params, context, host.container);
+      const built = await host.registries.model.build(section.type, section.params, context);
       checkModelContract(built, numClasses, section.type, role);
       models.push(built);
       return built;

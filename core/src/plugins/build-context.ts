@@ -3,7 +3,9 @@ import type { DatasetInfo } from './dataset-plugin.js';
 import type { DistillModel } from './model-plugin.js';
 
 export const PluginParams = Symbol.for('distill.PluginParams');
-export const BuildContextToken = Symbol.for('distill.BuildContext');
+export const BuildContext = Symbol.for('distill.BuildContext');
+/** The former name of the `BuildContext` token, kept for plugins written against it. */
+export const BuildContextToken = BuildContext;
 
 export interface BuildContext {
   /** Directory of the manifest: relative paths in params resolve from here. */
@@ -18,6 +20,4 @@ export interface BuildContext {
   readonly role?: 'teacher' | 'student';
   /** The built teacher and student, for plugins built after them (a loss sizing a projection to their layers). */
   readonly models?: { readonly teacher: DistillModel; readonly student: DistillModel };
-  /** Extra services the caller provides (e.g. the run directory for trackers). */
-  readonly services?: Readonly<Record<string, unknown>>;
 }

@@ -30,5 +30,3 @@ export interface Dataset extends DatasetInfo {
   /** A stable digest of everything that defines the data, for caches (teacher outputs, trained teachers). */
   readonly fingerprint: string;
 }
-
-export const DatasetPlugin = Symbol.for('distill.DatasetPlugin');

@@ -7,6 +7,8 @@ import type { BuildContext } from './build-context.js';
 import type { SemanticCheck } from './semantic-check.js';
 import type { ClassPlugin, FactoryPlugin } from './plugin-definition.js';
 import type { JsonSchema } from './json-schema.js';
+import type { ResolvedRunServices } from './run-services.js';
+import type { TrackerAddressing } from './tracker-plugin.js';
 
 /** The params type a schema describes (defaults are filled in before `create` sees them). */
 export type ParamsOf<S> = S extends JSONSchema ? FromSchema<S, { keepDefaultedPropertiesOptional: false }> : never;
@@ -32,17 +34,23 @@ export interface PluginSpecBase<K extends PluginKind, S extends JSONSchema> {
    * width that does not match. Issues are reported at their place in the manifest, like schema errors.
    */
   readonly check?: SemanticCheck<ParamsOf<S>>;
+  /** Trackers only: how a tracking URI chooses this tracker and which param it sets (see `TrackerAddressing`). */
+  readonly addressing?: K extends 'tracker' ? TrackerAddressing<ParamsOf<S>> : never;
 }
 
 export interface FactoryPluginSpec<K extends PluginKind, S extends JSONSchema> extends PluginSpecBase<K, S> {
-  /** Builds the instance for one manifest section from its validated params (sync or async). */
-  readonly create: (params: ParamsOf<S>, context: BuildContext) => PluginInstanceOf<K> | Promise<PluginInstanceOf<K>>;
+  /**
+   * Builds the instance for one manifest section from its validated params (sync or async). `services` holds the
+   * environment the plugin may read and where its warnings go (and, for trackers, the run it records).
+   */
+  readonly create: (params: ParamsOf<S>, context: BuildContext, services: ResolvedRunServices) => PluginInstanceOf<K> | Promise<PluginInstanceOf<K>>;
 }
 
 export interface ClassPluginSpec<K extends PluginKind, S extends JSONSchema> extends PluginSpecBase<K, S> {
   /**
    * A class the container builds: its constructor takes `@inject(PluginParams) params: ParamsOf<typeof schema>` and
-   * optionally `@inject(BuildContextToken) context: BuildContext`.
+   * optionally `@inject(BuildContext) context: BuildContext`, `@inject(Environment) env: Environment`,
+   * `@inject(WarnSink) warnings: WarnSink` and, for trackers, `@inject(RunIdentity) run: RunIdentity`.
    */
   readonly implementation: Newable<PluginInstanceOf<K>>;
 }

@@ -37,5 +37,3 @@ export interface DistillLoss {
   /** Releases variables. */
   dispose?(): void;
 }
-
-export const LossPlugin = Symbol.for('distill.LossPlugin');

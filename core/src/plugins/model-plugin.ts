@@ -15,5 +15,3 @@ export interface DistillModel {
   /** True when the weights are trained already (a saved model); a teacher that is not gets a teacher stage. */
   readonly pretrained: boolean;
 }
-
-export const ModelPlugin = Symbol.for('distill.ModelPlugin');

@@ -8,5 +8,3 @@ export interface DistillOptimizer {
   setLearningRate(learningRate: number): void;
   dispose(): void;
 }
-
-export const OptimizerPlugin = Symbol.for('distill.OptimizerPlugin');

@@ -5,6 +5,8 @@ import type { PluginKind } from './plugin-kind.js';
 import type { PluginInstanceOf } from './plugin-instances.js';
 import type { BuildContext } from './build-context.js';
 import type { SemanticCheck } from './semantic-check.js';
+import type { ResolvedRunServices } from './run-services.js';
+import type { TrackerAddressing } from './tracker-plugin.js';
 
 export interface PluginMetadata<K extends PluginKind = PluginKind> {
   readonly kind: K;
@@ -18,15 +20,20 @@ export interface PluginMetadata<K extends PluginKind = PluginKind> {
   source?: string;
   /** Version recorded with runs; the package version when loaded from a package. */
   version?: string;
+  /** Trackers only: how a tracking URI (`--tracking-uri`, an environment variable) chooses and addresses it. */
+  readonly addressing?: TrackerAddressing<any>;
 }
 
 /** A plugin built by a factory function. */
 export interface FactoryPlugin<K extends PluginKind = PluginKind, P = any> extends PluginMetadata<K> {
-  readonly create: (params: P, context: BuildContext) => PluginInstanceOf<K> | Promise<PluginInstanceOf<K>>;
+  readonly create: (params: P, context: BuildContext, services: ResolvedRunServices) => PluginInstanceOf<K> | Promise<PluginInstanceOf<K>>;
   readonly check?: SemanticCheck<P>;
 }
 
-/** A plugin built by the container from a class whose constructor injects `PluginParams` and `BuildContextToken`. */
+/**
+ * A plugin built by the container from a class whose constructor injects `PluginParams` and `BuildContext`, and
+ * may inject `Environment`, `WarnSink` and (trackers) `RunIdentity`.
+ */
 export interface ClassPlugin<K extends PluginKind = PluginKind, P = any> extends PluginMetadata<K> {
   readonly implementation: Newable<PluginInstanceOf<K>>;
   readonly check?: SemanticCheck<P>;

@@ -45,7 +45,7 @@ describe('loadPluginModule', () => {
   it('loads a TypeScript class plugin with the tsconfig.json beside it, and builds it through injection', async () => {
     const { module } = await loadPluginModule('./class-plugin/fixed-rate.ts', cli);
     const host = PluginHost.create([module]);
-    const schedule = await host.registries.scheduler.build('fixed-rate', { rate: 0.5 }, { manifestDir: fixtures, seed: 1, pointer: '/scheduler' }, host.container);
+    const schedule = await host.registries.scheduler.build('fixed-rate', { rate: 0.5 }, { manifestDir: fixtures, seed: 1, pointer: '/scheduler' });
     expect(schedule.learningRateAt(0, { baseLearningRate: 1, stepsPerEpoch: 1, totalSteps: 1 })).toBe(0.5);
   });
 

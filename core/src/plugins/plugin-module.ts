@@ -1,7 +1,7 @@
 // How a package contributes plugins: one inversify container module binding each definition to its kind's token.
 import { ContainerModule } from 'inversify';
 import type { PluginDefinition } from './plugin-definition.js';
-import { PLUGIN_TOKENS } from './plugin-instances.js';
+import { PLUGIN_TOKENS } from './plugin-tokens.js';
 
 /**
  * `export default pluginModule('@acme/distill-plugins', [cosineHint, jsonlDataset])`.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerModule, inject } from 'inversify';
 import { MalformedPluginError } from './plugin-registry.js';
-import { PLUGIN_TOKENS } from './plugin-instances.js';
+import { PLUGIN_TOKENS } from './plugin-tokens.js';
 import { PluginHost } from './plugin-host.js';
 import { pluginModule } from './plugin-module.js';
 import { definePlugin } from './define-plugin.js';
-import { PluginParams, BuildContextToken, type BuildContext } from './build-context.js';
+import { PluginParams, BuildContext } from './build-context.js';
 import type { LearningRateSchedule } from './scheduler-plugin.js';
 
 const context: BuildContext = { manifestDir: '/tmp', seed: 1, pointer: '/scheduler' };
@@ -23,7 +23,7 @@ const halving = definePlugin({
 class FixedRate implements LearningRateSchedule {
   constructor(
     @inject(PluginParams) private readonly params: { rate: number },
-    @inject(BuildContextToken) readonly context: BuildContext,
+    @inject(BuildContext) readonly context: BuildContext,
   ) {}
   learningRateAt(): number {
     return this.params.rate;
@@ -41,14 +41,14 @@ const fixed = definePlugin({
 describe('plugin registry', () => {
   it('builds a factory plugin with its params bound in a child container', async () => {
     const host = PluginHost.create([pluginModule('test-a', [halving])]);
-    const schedule = await host.registries.scheduler.build('halving', { floor: 0.1 }, context, host.container);
+    const schedule = await host.registries.scheduler.build('halving', { floor: 0.1 }, context);
     expect(schedule.learningRateAt(25, { baseLearningRate: 1, stepsPerEpoch: 10, totalSteps: 100 })).toBe(0.25);
     expect(schedule.learningRateAt(95, { baseLearningRate: 1, stepsPerEpoch: 10, totalSteps: 100 })).toBe(0.1);
   });
 
   it('builds a class plugin through constructor injection', async () => {
     const host = PluginHost.create([pluginModule('test-a', [fixed])]);
-    const schedule = (await host.registries.scheduler.build('fixed', { rate: 0.5 }, context, host.container)) as FixedRate;
+    const schedule = (await host.registries.scheduler.build('fixed', { rate: 0.5 }, context)) as FixedRate;
     expect(schedule.learningRateAt()).toBe(0.5);
     expect(schedule.context.pointer).toBe('/scheduler');
   });

@@ -5,10 +5,10 @@ import { PLUGIN_KINDS } from './plugin-kind.js';
 import type { PluginDefinition } from './plugin-definition.js';
 import { isClassPlugin } from './plugin-definition.js';
 import type { PluginInstanceOf } from './plugin-instances.js';
-import { PLUGIN_TOKENS } from './plugin-instances.js';
-import { BuildContextToken, PluginParams } from './build-context.js';
-import type { BuildContext } from './build-context.js';
+import { PLUGIN_TOKENS } from './plugin-tokens.js';
+import { BuildContext, PluginParams } from './build-context.js';
 import { suggestion } from './did-you-mean.js';
+import { Environment, RunIdentity, stderrWarnings, WarnSink, type RunServices } from './run-services.js';
 import { describeDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 
 export class PluginConflictError extends Error {
@@ -38,7 +38,11 @@ const PluginInstance = Symbol.for('distill.PluginInstance');
 export class PluginRegistry<K extends PluginKind = PluginKind> {
   private readonly plugins = new Map<string, PluginDefinition<K>>();
 
-  constructor(readonly kind: K) {}
+  /** `container` is the host's: instances are built in a child of it, so plugins can inject what it binds. */
+  constructor(
+    readonly kind: K,
+    private readonly container: Container = new Container(),
+  ) {}
 
   add(plugin: PluginDefinition<K>): void {
     const existing = this.plugins.get(plugin.name);
@@ -67,20 +71,27 @@ export class PluginRegistry<K extends PluginKind = PluginKind> {
   }
 
   /**
-   * Builds an instance in a child container that holds the validated params and the build context as constants,
-   * so a plugin never reads globals.
+   * Builds an instance in a child container that holds the validated params, the build context and the run's
+   * services (environment, warnings, run identity) as constants, so a plugin never reads globals.
    */
-  async build(name: string, params: unknown, context: BuildContext, parent: Container): Promise<PluginInstanceOf<K>> {
+  async build(name: string, params: unknown, context: BuildContext, services: RunServices = {}): Promise<PluginInstanceOf<K>> {
     const plugin = this.get(name);
-    const child = new Container({ parent });
+    const child = new Container({ parent: this.container });
     child.bind(PluginParams).toConstantValue(params);
-    child.bind(BuildContextToken).toConstantValue(context);
+    child.bind(BuildContext).toConstantValue(context);
+    child.bind(Environment).toConstantValue(services.environment ?? { ...process.env });
+    child.bind(WarnSink).toConstantValue(services.warnings ?? stderrWarnings);
+    if (services.run) child.bind(RunIdentity).toConstantValue(services.run);
     if (isClassPlugin(plugin)) {
       child.bind(PluginInstance).to(plugin.implementation);
     } else {
       child
         .bind(PluginInstance)
-        .toResolvedValue((p: unknown, c: BuildContext) => plugin.create(p, c), [PluginParams, BuildContextToken]);
+        .toResolvedValue(
+          (p: unknown, c: BuildContext, environment: Environment, warnings: WarnSink) =>
+            plugin.create(p, c, { environment, warnings, ...(services.run ? { run: services.run } : {}) }),
+          [PluginParams, BuildContext, Environment, WarnSink],
+        );
     }
     return child.getAsync<PluginInstanceOf<K>>(PluginInstance);
   }
@@ -90,7 +101,7 @@ export type PluginRegistries = { readonly [K in PluginKind]: PluginRegistry<K> }
 
 /** Reads every contributed plugin definition out of the container, one registry per kind. */
 export function collectRegistries(container: Container): PluginRegistries {
-  const registries = Object.fromEntries(PLUGIN_KINDS.map((kind) => [kind, new PluginRegistry(kind)])) as unknown as {
+  const registries = Object.fromEntries(PLUGIN_KINDS.map((kind) => [kind, new PluginRegistry(kind, container)])) as unknown as {
     [K in PluginKind]: PluginRegistry<K>;
   };
   for (const kind of PLUGIN_KINDS) {

@@ -10,5 +10,3 @@ export interface LearningRateSchedule {
   /** Learning rate to use at a 0-based global step. */
   learningRateAt(step: number, context: ScheduleContext): number;
 }
-
-export const SchedulerPlugin = Symbol.for('distill.SchedulerPlugin');

@@ -1,4 +1,8 @@
-// Tracker plugin point: receives every event a run records, in order.
+// Tracker plugin point: receives every event a run records, in order. Optional capabilities let a tracker be chosen by
+// a tracking URI, group a sweep's trials under a run of its own, and send a run's journal later (`distill sync`):
+// core uses them without knowing which tracker it talks to.
+import type { Environment } from './run-services.js';
+
 export type RunStatus = 'RUNNING' | 'FINISHED' | 'FAILED' | 'KILLED';
 
 export interface MetricPoint {
@@ -27,6 +31,74 @@ export interface Tracker {
   handle(event: RecordedEvent): Promise<void>;
   /** Waits until everything handled so far is delivered (or recorded as pending). */
   flush(): Promise<void>;
+  /**
+   * Opens the tracker's record of a sweep (a parent run the trials nest under), or takes up the one `resumed` names;
+   * undefined when it cannot. Only the sweep's own process calls it.
+   */
+  openSweep?(sweep: SweepInfo, resumed?: Readonly<Record<string, string>>): Promise<SweepTracking | undefined>;
+  /** Sends what a run directory's journal holds and the tracker has not received yet. Idempotent. */
+  sync?(runDir: string): Promise<SyncReport>;
 }
 
-export const TrackerPlugin = Symbol.for('distill.TrackerPlugin');
+/**
+ * How a tracker is chosen by a tracking URI: `--tracking-uri` sets `uriParam`; when the manifest names no tracker,
+ * the environment variable `uriVariable` (if set) chooses this tracker. `complete` fills params from the environment
+ * so the recorded target says where runs actually go.
+ */
+export interface TrackerAddressing<P = Record<string, unknown>> {
+  readonly uriParam: string;
+  readonly uriVariable?: string;
+  complete?(params: P, environment: Environment): P;
+}
+
+/** A sweep, as a tracker records it. */
+export interface SweepInfo {
+  readonly sweepId: string;
+  /** The experiment's name. */
+  readonly name: string;
+  /** ISO time the sweep started. */
+  readonly createdAt: string;
+  readonly method: string;
+  readonly metric: { readonly name: string; readonly goal: 'minimize' | 'maximize' };
+  /** One line saying what the sweep searches. */
+  readonly description: string;
+  /** Flat `key → value` settings of the sweep (`sweep.method`, `sweep.parameters.<path>`, …). */
+  readonly params: Readonly<Record<string, string>>;
+  /** The spec as written, for an artifact. */
+  readonly spec: unknown;
+}
+
+export interface SweepProgress {
+  readonly status: 'running' | 'finished' | 'interrupted' | 'failed';
+  /** Trials by status (`finished`, `stopped`, `failed`, …). */
+  readonly counts: Readonly<Record<string, number>>;
+  /** Trials that ended so far (the step of the sweep's curves). */
+  readonly ended: number;
+  readonly best?: { readonly trial: number; readonly value: number; readonly runId?: string; readonly params: Readonly<Record<string, string>> };
+  /** Files to attach when the sweep ends: `trials.csv`, `sweep.json`. */
+  readonly files: readonly string[];
+}
+
+export interface SweepTracking {
+  /** One line for the terminal: where the sweep is recorded. */
+  readonly description: string;
+  /** What `openSweep` needs to take this record up again when the sweep is resumed (kept in `sweep.json`). */
+  readonly state: Readonly<Record<string, string>>;
+  /** Tags for trial `trial`'s run, which make the tracker nest it under the sweep. */
+  trialTags(trial: number): Readonly<Record<string, string>>;
+  /** After a trial ended. Must not throw or wait on the network: report trouble through the tracker's warnings. */
+  update(progress: SweepProgress): void;
+  /** The sweep's end (any status); resolves when the tracker has the last of it. */
+  end(progress: SweepProgress): Promise<void>;
+}
+
+export interface SyncReport {
+  /** Events this call sent. */
+  readonly sent: number;
+  /** The journal's events now held by the tracker, and the journal's length. */
+  readonly delivered: number;
+  readonly total: number;
+  /** Where the run is now (a URL), for the user. */
+  readonly location?: string;
+  readonly error?: string;
+}

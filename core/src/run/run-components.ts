@@ -8,6 +8,7 @@ import type { LearningRateSchedule } from '../plugins/scheduler-plugin.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import type { LossTerm } from '../training/loss-term.js';
 import { checkModelContract } from '../plugins/model-contract.js';
+import type { RunServices } from '../plugins/run-services.js';
 
 type Reference = { type: string; params?: Record<string, unknown> };
 
@@ -16,22 +17,23 @@ export class RunComponents {
     private readonly host: PluginHost,
     readonly experiment: ResolvedExperiment,
     private readonly manifestDir: string,
-    private readonly services: Record<string, unknown> = {},
+    /** The environment plugins may read and where their warnings go (the run's log). */
+    private readonly services: RunServices = {},
   ) {}
 
   context(pointer: string, extra: Partial<BuildContext> = {}): BuildContext {
-    return { manifestDir: this.manifestDir, seed: this.experiment.seed, pointer, services: this.services, ...extra };
+    return { manifestDir: this.manifestDir, seed: this.experiment.seed, pointer, ...extra };
   }
 
   dataset(): Promise<Dataset> {
     const { type, params } = this.experiment.dataset as Reference;
-    return this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.host.container);
+    return this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.services);
   }
 
   async model(role: 'teacher' | 'student', dataset: Dataset): Promise<DistillModel> {
     const { type, params } = this.experiment[role] as Reference;
     const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, classNames: dataset.classNames };
-    const built = await this.host.registries.model.build(type, params ?? {}, this.context(`/${role}`, { role, dataset: info }), this.host.container);
+    const built = await this.host.registries.model.build(type, params ?? {}, this.context(`/${role}`, { role, dataset: info }), this.services);
     checkModelContract(built, dataset.numClasses, type, role);
     return built;
   }
@@ -45,17 +47,17 @@ export class RunComponents {
         name: names[i],
         plugin: reference.type,
         weight: reference.weight,
-        loss: await this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(`/losses/${i}`, { dataset: info, models }), this.host.container),
+        loss: await this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(`/losses/${i}`, { dataset: info, models }), this.services),
       })),
     );
   }
 
   optimizer(reference: Reference, pointer: string): Promise<DistillOptimizer> {
-    return this.host.registries.optimizer.build(reference.type, reference.params ?? {}, this.context(pointer), this.host.container);
+    return this.host.registries.optimizer.build(reference.type, reference.params ?? {}, this.context(pointer), this.services);
   }
 
   scheduler(reference: Reference, pointer: string): Promise<LearningRateSchedule> {
-    return this.host.registries.scheduler.build(reference.type, reference.params ?? {}, this.context(pointer), this.host.container);
+    return this.host.registries.scheduler.build(reference.type, reference.params ?? {}, this.context(pointer), this.services);
   }
 }
 

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { RunStatus } from '../plugins/tracker-plugin.js';
-import type { LoadedManifest } from '../manifest/load-manifest.js';
+import type { LoadedManifest } from '../manifest/validate-manifest.js';
 import { checkSemantics } from '../manifest/check-semantics.js';
 import { initBackend, type BackendChoice } from '../backend/select-backend.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
-import { redactCredentials } from '../tracking/mlflow/redact-credentials.js';
+import { redactDeep, registerUriSecrets } from '../secrets/redact.js';
+import { registerEnvironmentSecrets } from '../secrets/environment-secrets.js';
 import { withSeededMathRandom } from '../random/seeded-math-random.js';
 import { RunInterruptedError } from '../training/run-interrupted-error.js';
 import type { StageHooks, StageResult } from '../training/train-stage.js';
@@ -18,12 +19,14 @@ import { saveModelFiles, saveVariables } from '../io/model-files.js';
 import { flattenManifest } from './flatten-manifest.js';
 import { createRunId } from './run-id.js';
 import type { RunLog } from './run-logger.js';
-import type { ProgressReporter } from './progress-reporter.js';
+import type { ProgressReporter } from './progress.js';
 import { RunComponents } from './run-components.js';
 import type { Dataset } from '../plugins/dataset-plugin.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
 import type { LossTerm } from '../training/loss-term.js';
-import { buildTracker, trackerReference, type TrackingOptions } from './run-trackers.js';
+import { buildTracker } from './run-trackers.js';
+import { publicTarget, resolveTrackingTarget, type TrackingTarget } from '../tracking/tracking-target.js';
+import type { Environment } from '../plugins/run-services.js';
 import { runTags } from './run-tags.js';
 import { stageHooks } from './stage-runner.js';
 import { saveTeacher, trainTeacher } from './teacher-stage.js';
@@ -31,8 +34,8 @@ import { teacherSignals, trainStudent } from './student-stage.js';
 import { trainBaseline } from './baseline-stage.js';
 import { evaluateOnTest } from './final-evaluation.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
-import type { TeacherCache } from './teacher-cache.js';
-import { obtainBaseline, obtainTeacher } from './cached-teacher.js';
+import type { TrainingCache } from './cache/training-cache.js';
+import { obtainBaseline, obtainTeacher } from './cache/cached-models.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -41,7 +44,10 @@ export interface RunRequest {
   readonly outDir: string;
   readonly log: RunLog & { attach(runDir: string): void };
   readonly progress: ProgressReporter;
-  readonly tracking: TrackingOptions;
+  /** Where the run is recorded (see `resolveTrackingTarget`); default: the manifest's tracker, or the environment's. */
+  readonly tracking?: TrackingTarget;
+  /** The environment plugins may read (default: this process's). */
+  readonly environment?: Environment;
   /** Aborting it ends the run as KILLED at the next step. */
   readonly signal?: AbortSignal;
   readonly runId?: string;
@@ -50,7 +56,7 @@ export interface RunRequest {
   /** Sweeps judge trials after each validation and may stop them. */
   readonly onEpochEnd?: StageHooks['onEpochEnd'];
   /** Reuse (or fill) a cache of trained teachers instead of always training the teacher. */
-  readonly teacherCache?: TeacherCache;
+  readonly trainingCache?: TrainingCache;
 }
 
 export interface RunOutcome {
@@ -83,7 +89,7 @@ interface Prepared {
 async function prepare(request: RunRequest): Promise<Prepared> {
   const { loaded, host, log } = request;
   const experiment = loaded.experiment;
-  const components = new RunComponents(host, experiment, loaded.dir);
+  const components = new RunComponents(host, experiment, loaded.dir, { warnings: log, environment: environmentOf(request) });
   const dataset = await components.dataset();
   log.info(`dataset ${experiment.dataset.type}: ${dataset.train.count} train, ${dataset.validation?.count ?? 0} validation, ${dataset.test.count} test, ${dataset.numClasses} classes`);
   const teacher = await components.model('teacher', dataset);
@@ -101,16 +107,27 @@ async function execute(request: RunRequest, prepared: Prepared, backend: Backend
   mkdirSync(runDir, { recursive: true });
   log.attach(runDir);
   const started = Date.now();
+  // Whatever the run's environment and tracking target hold in credentials is masked in everything it writes.
+  registerEnvironmentSecrets(environmentOf(request));
+  const target = request.tracking ?? resolveTrackingTarget({ manifest: loaded.namesTracker ? experiment.tracking : undefined, environment: environmentOf(request) }, host.registries.tracker);
+  for (const value of Object.values(target.params)) if (typeof value === 'string') registerUriSecrets(value);
+  // What ran is recorded: the tracker actually used, without credentials.
+  const recorded = { ...experiment, tracking: { type: target.type, params: publicTarget(target).params } };
   const manifestFile = join(runDir, 'manifest.resolved.json');
   // Credentials in a tracking URI stay out of every file the run writes (and uploads).
-  writeFileSync(manifestFile, `${redactCredentials(JSON.stringify(experiment, null, 2))}\n`);
+  writeFileSync(manifestFile, `${JSON.stringify(redactDeep(recorded), null, 2)}\n`);
   log.info(`run ${runId} (${experiment.name}) in ${runDir}`);
+  log.info(`tracking: ${target.type} (chosen by ${target.chosenBy})`);
 
-  const tracker = await buildTracker(host, prepared.components, trackerReference(experiment, request.tracking));
+  const tracker = await buildTracker(host, prepared.components, target, {
+    warnings: log,
+    environment: environmentOf(request),
+    run: { runId, runDir, name: experiment.name },
+  });
   const recorder = new RunRecorder(runDir, [tracker], log);
   await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
-  await recorder.params(flattenManifest(JSON.parse(redactCredentials(JSON.stringify(experiment)))));
-  await recorder.tags({ ...runTags(experiment, host, backend), ...request.tags });
+  await recorder.params(flattenManifest(recorded));
+  await recorder.tags({ ...runTags(experiment, host, backend), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
 
   const artifacts = [manifestFile];
   const stages: Record<string, StageResult> = {};
@@ -150,8 +167,8 @@ async function train(
       stages.teacher = await trainTeacher(teacher, dataset, experiment, components, hooks);
       progress.stageEnd();
     };
-    if (request.teacherCache) {
-      const cached = await obtainTeacher(request.teacherCache, teacher, { experiment, dataset, host, backend }, train);
+    if (request.trainingCache) {
+      const cached = await obtainTeacher(request.trainingCache, teacher, { experiment, dataset, host, backend }, train);
       log.info(cached.built ? `teacher stored in the cache (${cached.dir})` : `teacher reused from the cache (${cached.dir}); no teacher stage`);
       await recorder.tags({ 'distill.teacher.cache': cached.built ? 'stored' : 'reused', 'distill.teacher.cacheKey': cached.key });
     } else {
@@ -163,7 +180,7 @@ async function train(
   }
   teacher.model.trainable = false;
 
-  const signals = await teacherSignals(teacher, terms, dataset, request.teacherCache && { cache: request.teacherCache, backend: backend.name });
+  const signals = await teacherSignals(teacher, terms, dataset, request.trainingCache && { cache: request.trainingCache, backend: backend.name });
   if (signals.fromCache !== undefined) {
     log.info(signals.fromCache ? "teacher's outputs reused from the cache; not computed again" : "teacher's outputs stored in the cache");
     await recorder.tags({ 'distill.teacherOutputs.cache': signals.fromCache ? 'reused' : 'stored' });
@@ -178,8 +195,8 @@ async function train(
     baseline = await components.model('student', dataset);
     log.info(`baseline stage: the same student on hard labels alone, ${stages.student.steps} steps`);
     const trainIt = () => trainBaseline(baseline!, initialWeights, stages.student.steps, signals, dataset, experiment, components, hooks);
-    if (request.teacherCache) {
-      const cached = await obtainBaseline(request.teacherCache, baseline, { experiment, dataset, host, backend }, stages.student.steps, trainIt);
+    if (request.trainingCache) {
+      const cached = await obtainBaseline(request.trainingCache, baseline, { experiment, dataset, host, backend }, stages.student.steps, trainIt);
       stages.baseline = cached.result;
       log.info(cached.built ? `baseline stored in the cache (${cached.dir})` : `baseline reused from the cache (${cached.dir}); no baseline stage`);
       await recorder.tags({ 'distill.baseline.cache': cached.built ? 'stored' : 'reused', 'distill.baseline.cacheKey': cached.key });
@@ -244,4 +261,8 @@ async function finish(f: Finish): Promise<RunOutcome> {
   await f.recorder.end(f.status, f.error?.message);
   const exitCode = f.status === 'FINISHED' ? 0 : f.status === 'KILLED' ? 130 : 1;
   return { runId: f.runId, runDir: f.runDir, summary, exitCode };
+}
+
+function environmentOf(request: RunRequest): Environment {
+  return request.environment ?? process.env;
 }

@@ -1,6 +1,8 @@
-// Run output: every line goes to `run.log` in the run directory and, unless quiet, to stderr.
+// Run output: every line goes to `run.log` in the run directory and to stderr; quiet keeps info lines off stderr
+// (warnings still show: a quiet run that could not deliver to its tracker must still say so).
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redact } from '../secrets/redact.js';
 
 export interface RunLog {
   info(message: string): void;
@@ -17,11 +19,12 @@ export function createRunLog(runDir: string | undefined, quiet = false): RunLog 
   let file = runDir ? join(runDir, 'run.log') : undefined;
   const pending: string[] = [];
   let interrupter: ((write: () => void) => void) | undefined;
-  const write = (level: string, message: string, toConsole = true) => {
+  const write = (level: string, text: string, toConsole = true) => {
+    const message = redact(text);
     const line = `${new Date().toISOString()} ${level} ${message}\n`;
     if (file) appendFileSync(file, line);
     else pending.push(line);
-    if (!quiet && toConsole) {
+    if ((!quiet || level === 'WARN') && toConsole) {
       const out = () => process.stderr.write(`${level === 'WARN' ? 'warning: ' : ''}${message}\n`);
       interrupter ? interrupter(out) : out();
     }
@@ -31,7 +34,7 @@ export function createRunLog(runDir: string | undefined, quiet = false): RunLog 
     warn: (message) => write('WARN', message),
     debug: (message) => write('DEBUG', message, false),
     console: (message) => {
-      if (!quiet) process.stderr.write(`${message}\n`);
+      if (!quiet) process.stderr.write(`${redact(message)}\n`);
     },
     setInterrupter: (value) => {
       interrupter = value;

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunStatus } from '../plugins/tracker-plugin.js';
+import { redactDeep } from '../secrets/redact.js';
 
 export interface RunSummary {
   readonly runId: string;
@@ -23,6 +24,6 @@ export const SUMMARY_FILE = 'summary.json';
 export function writeSummary(runDir: string, summary: RunSummary): string {
   const file = join(runDir, SUMMARY_FILE);
   // JSON has no NaN: a metric that could not be computed is written as null.
-  writeFileSync(file, `${JSON.stringify(summary, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(file, `${JSON.stringify(redactDeep(summary), (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`);
   return file;
 }

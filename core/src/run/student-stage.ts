@@ -8,8 +8,8 @@ import { tapModel } from '../training/tapped-model.js';
 import { computeTeacherOutputs, type TeacherOutputs } from '../training/teacher-outputs.js';
 import { deriveSeed } from '../random/seeded-random.js';
 import type { RunComponents } from './run-components.js';
-import type { TeacherCache } from './teacher-cache.js';
-import { obtainTeacherOutputs, teacherIdentity } from './cached-teacher-outputs.js';
+import type { TrainingCache } from './cache/training-cache.js';
+import { obtainTeacherOutputs, teacherIdentity } from './cache/cached-teacher-outputs.js';
 
 export interface TeacherSignals {
   readonly train?: TeacherOutputs;
@@ -18,7 +18,7 @@ export interface TeacherSignals {
 
 /** Where a run keeps the frozen teacher's outputs across runs (`--cache`, sweeps), and the backend computing them. */
 export interface TeacherOutputsCache {
-  readonly cache: TeacherCache;
+  readonly cache: TrainingCache;
   readonly backend: string;
 }
 

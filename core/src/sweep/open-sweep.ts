@@ -10,7 +10,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import { readManifest } from '../manifest/read-manifest.js';
 import type { ParsedManifest } from '../manifest/parse-manifest-text.js';
 import { pluginHostForManifest } from '../manifest/open-manifest.js';
-import { validateManifest, type LoadedManifest } from '../manifest/load-manifest.js';
+import { validateManifest, type LoadedManifest } from '../manifest/validate-manifest.js';
 import { ManifestError, type ManifestIssue } from '../manifest/manifest-error.js';
 import { tryApplyOverrides } from '../manifest/overrides.js';
 import { issuePlacer, type IssuePlacer } from '../manifest/place-issues.js';
@@ -18,7 +18,7 @@ import { createManifestAjv } from '../manifest/manifest-ajv.js';
 import { experimentSchema } from '../manifest/experiment-schema.js';
 import { schemaIssues, type PointerIssue } from '../manifest/schema-issues.js';
 import { structureIssues } from '../manifest/validate-structure.js';
-import { contentKey } from '../run/teacher-cache.js';
+import { contentKey } from '../run/cache/training-cache.js';
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.js';
 import { createProposer } from './trial-proposer.js';
 import { validationAssignments } from './validation-assignments.js';
@@ -43,8 +43,6 @@ export interface OpenedSweep {
   /** Where the spec was read (a manifest, or a sweep file), and the base manifest. */
   readonly specFile: string;
   readonly baseFile: string;
-  /** Whether the base manifest chose its tracker (a tracking URI then does not replace it). */
-  readonly manifestNamesTracker: boolean;
   /** Changes whenever the trials would: a resumed sweep must have the same. */
   readonly fingerprint: string;
 }
@@ -81,7 +79,6 @@ export async function openSweep(file: string, options: OpenSweepOptions = {}): P
     host,
     specFile: parsed.file,
     baseFile: source.base.file,
-    manifestNamesTracker: 'tracking' in written,
     // runCap and concurrency may change on resume: the trials already proposed stay the same.
     fingerprint: contentKey({ spec: { ...spec, runCap: undefined, concurrency: undefined }, base }),
   };

@@ -13,8 +13,8 @@ import { RunComponents } from '../run/run-components.js';
 import { createRunLog } from '../run/run-logger.js';
 import { stageHooks } from '../run/stage-runner.js';
 import { trainTeacher } from '../run/teacher-stage.js';
-import { obtainTeacher, teacherCacheKey } from '../run/cached-teacher.js';
-import { TeacherCache } from '../run/teacher-cache.js';
+import { obtainTeacher, trainingCacheKey } from '../run/cache/cached-models.js';
+import { TrainingCache } from '../run/cache/training-cache.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
 import { RunInterruptedError } from '../training/run-interrupted-error.js';
 import type { TeacherOutcome, TeacherTask } from './trial-executor.js';
@@ -30,7 +30,7 @@ export async function prepareTeacher(task: TeacherTask, hooks: TrialHooks): Prom
     mkdirSync(task.outDir, { recursive: true });
     const log = createRunLog(task.outDir, true);
     const backend = await initBackend(experiment.backend);
-    const components = new RunComponents(host, experiment, loaded.dir, { runDir: task.outDir });
+    const components = new RunComponents(host, experiment, loaded.dir, { warnings: log });
     const recorder = new RunRecorder(task.outDir, [], log);
     // The teacher is never stopped early: a cut-short teacher would be cached as if complete.
     const teacherHooks = stageHooks(recorder, forwardSteps(hooks), hooks.signal, async (stage, epoch, metrics) => {
@@ -48,9 +48,9 @@ export async function prepareTeacher(task: TeacherTask, hooks: TrialHooks): Prom
           return { status: 'pretrained', durationMs: elapsed() };
         }
         log.info(`teacher stage: training ${experiment.teacher.type} for ${experiment.teacher.train.epochs} epochs`);
-        const cache = new TeacherCache(task.teacherCacheDir);
+        const cache = new TrainingCache(task.trainingCacheDir);
         const identity = { experiment, dataset, host, backend };
-        if (cache.lookup('teachers', teacherCacheKey(identity))) hooks.claimed?.();
+        if (cache.lookup('teachers', trainingCacheKey(identity))) hooks.claimed?.();
         const cached = await obtainTeacher(cache, teacher, identity, async () => {
           hooks.claimed?.();
           await trainTeacher(teacher, dataset, experiment, components, teacherHooks);

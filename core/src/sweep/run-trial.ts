@@ -3,16 +3,13 @@
 // reports the trial's validation metrics and lets the sweep stop it early.
 import { runExperiment } from '../run/run-experiment.js';
 import { createRunLog } from '../run/run-logger.js';
-import { TeacherCache } from '../run/teacher-cache.js';
+import { TrainingCache } from '../run/cache/training-cache.js';
 import type { TrialOutcome, TrialTask } from './trial-executor.js';
 import { forwardSteps, type TrialHooks } from './trial-hooks.js';
 import { openTrialManifest } from './open-trial-manifest.js';
 
 export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
   const started = Date.now();
-  // The sweep's MLflow experiment settings become the environment, as the tracker reads it, for this trial only:
-  // the process may run other sweeps' trials next.
-  const restoreEnv = setEnv(task.tracking.env ?? {});
   try {
     const { loaded, host } = await openTrialManifest(task);
     const log = createRunLog(undefined, true);
@@ -25,10 +22,10 @@ export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<Tria
       tags: task.tags,
       log,
       progress: forwardSteps(hooks),
-      tracking: { ...task.tracking, env: process.env },
+      tracking: task.tracking,
       signal: hooks.signal,
       onEpochEnd: async (stage, epoch, metrics) => ((await hooks.epoch({ stage, epoch, metrics })) === 'stop' ? 'stop' : undefined),
-      teacherCache: new TeacherCache(task.teacherCacheDir),
+      trainingCache: new TrainingCache(task.trainingCacheDir),
     });
     const { summary } = outcome;
     return {
@@ -43,19 +40,5 @@ export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<Tria
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { status: 'FAILED', runId: task.runId, metrics: {}, stoppedEarly: false, error: message, durationMs: Date.now() - started };
-  } finally {
-    restoreEnv();
   }
-}
-
-/** Sets the variables and returns what puts back their previous values (or absence). */
-function setEnv(values: Readonly<Record<string, string>>): () => void {
-  const previous = Object.entries(values).map(([name]) => [name, process.env[name]] as const);
-  Object.assign(process.env, values);
-  return () => {
-    for (const [name, value] of previous) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
 }

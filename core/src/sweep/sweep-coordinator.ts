@@ -21,7 +21,7 @@ export interface TaskTemplate {
   readonly manifestFile: string;
   readonly plugins: readonly string[];
   readonly tracking: TrialTask['tracking'];
-  readonly teacherCacheDir: string;
+  readonly trainingCacheDir: string;
   readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -36,8 +36,10 @@ export interface SweepCoordinatorOptions {
   readonly template: TaskTemplate;
   /** Aborted on interrupt. */
   readonly signal: AbortSignal;
-  /** Called (not awaited) after every trial ends: the MLflow parent run follows the results. */
+  /** Called (not awaited) after every trial ends: the tracker's record of the sweep follows the results. */
   readonly onTrialEnded?: () => void;
+  /** Tags that make the tracker nest trial `trial`'s run under the sweep. */
+  readonly trialTags?: (trial: number) => Readonly<Record<string, string>>;
 }
 
 const RERUN: ReadonlySet<TrialRecord['status']> = new Set(['pending', 'running', 'killed']);
@@ -145,8 +147,7 @@ export class SweepCoordinator {
       runId: trial.runId!,
       manifest: built.manifest,
       outDir: store.runsDir,
-      // MLflow names the trial's run after the tag, so the children of a sweep can be told apart.
-      tags: { ...template.tags, 'distill.sweep.trial': String(trial.trial), 'mlflow.runName': `${record.name}-t${String(trial.trial).padStart(3, '0')}` },
+      tags: { ...template.tags, 'distill.sweep.trial': String(trial.trial), ...this.options.trialTags?.(trial.trial) },
     };
     const outcome = await this.options.executor.runTrial(task, this.observer(trial), this.options.signal).catch(
       (error: unknown): TrialOutcome => ({ status: 'FAILED', runId: task.runId, metrics: {}, stoppedEarly: false, error: String(error), durationMs: 0 }),

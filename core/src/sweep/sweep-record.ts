@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Assignment, SweepSpec } from './sweep-spec.js';
 import type { TeacherOutcome } from './trial-executor.js';
+import type { TrackingTarget } from '../tracking/tracking-target.js';
 
 export const SWEEP_FILE = 'sweep.json';
 export const TRIALS_CSV = 'trials.csv';
@@ -52,7 +53,8 @@ export interface SweepRecord {
   spec: SweepSpec;
   concurrency: number;
   teacher?: Omit<TeacherOutcome, 'status'> & { status: TeacherOutcome['status'] | 'per-trial' };
-  mlflow?: { trackingUri: string; experimentId: string; parentRunId: string };
+  /** Where the trials are recorded (credentials removed), and what the tracker needs to take its sweep record up again. */
+  tracking?: TrackingTarget & { state: Record<string, string> };
   trials: TrialRecord[];
   best?: { trial: number; params: Assignment; metric: number; runDir?: string };
   error?: string;

@@ -1,4 +1,4 @@
-// What a sweep shows while it runs: a live table on a terminal (sweep-table-reporter.ts), plain lines otherwise
+// What a sweep shows while it runs: a live table on a terminal (the CLI's sweep-table-reporter.ts), plain lines otherwise
 // (sweep-line-reporter.ts). The coordinator calls these; they only read the records they are handed.
 import type { StopDecision } from './early-termination.js';
 import type { StepReport, TeacherOutcome } from './trial-executor.js';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatSweepRecord, SWEEP_FILE, TRIALS_CSV, writeAtomically, type SweepRecord } from './sweep-record.js';
 import { formatTrialsCsv } from './trials-csv.js';
 import { bestTrial } from './sweep-ranking.js';
+import { redactDeep } from '../secrets/redact.js';
 
 export class SweepStore {
   constructor(
@@ -22,7 +23,9 @@ export class SweepStore {
     this.record.updatedAt = new Date().toISOString();
     this.record.best = bestTrial(this.record);
     if (!this.record.best) delete this.record.best;
-    writeAtomically(join(this.dir, SWEEP_FILE), formatSweepRecord(this.record));
-    writeAtomically(join(this.dir, TRIALS_CSV), formatTrialsCsv(this.record));
+    // Trial errors may quote a server's answer: secrets never reach the sweep directory.
+    const record = redactDeep(this.record);
+    writeAtomically(join(this.dir, SWEEP_FILE), formatSweepRecord(record));
+    writeAtomically(join(this.dir, TRIALS_CSV), formatTrialsCsv(record));
   }
 }

@@ -3,6 +3,7 @@
 // one trial-running code path — and carries its per-epoch reports and the continue/stop answers back and forth.
 // Local sweeps use child processes (ChildProcessExecutor); a queue executor can put the same tasks on workers.
 import type { StageName } from '../training/train-stage.js';
+import type { TrackingTarget } from '../tracking/tracking-target.js';
 
 /** Everything a process needs to run one trial; plain JSON, so it can cross a process or a queue. */
 export interface TrialTask {
@@ -18,16 +19,12 @@ export interface TrialTask {
   readonly plugins: readonly string[];
   /** Parent of the run directory. */
   readonly outDir: string;
-  /** Extra run tags: the sweep, the trial, MLflow's `mlflow.parentRunId`. */
+  /** Extra run tags: the sweep, the trial, and those that make the tracker nest the run under the sweep. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly tracking: {
-    readonly trackingUri?: string;
-    readonly manifestNamesTracker: boolean;
-    /** MLflow experiment settings (MLFLOW_EXPERIMENT_NAME/_ID) a trial on another machine takes from its sweep. */
-    readonly env?: Readonly<Record<string, string>>;
-  };
+  /** Where the trial is recorded, resolved once by the sweep. */
+  readonly tracking: TrackingTarget;
   /** The teacher cache shared by every trial (and sweep) on this machine. */
-  readonly teacherCacheDir: string;
+  readonly trainingCacheDir: string;
 }
 
 export interface EpochReport {

@@ -1,5 +1,5 @@
 // How a trial's process talks back while it runs: step progress (throttled) and per-epoch reports that may stop it.
-import type { ProgressReporter } from '../run/progress-reporter.js';
+import type { ProgressReporter } from '../run/progress.js';
 import type { StepProgress } from '../training/train-stage.js';
 import type { TrialObserver } from './trial-executor.js';
 

@@ -9,6 +9,8 @@
 import type { ChildMessage, ParentMessage } from './trial-messages.js';
 import type { EpochDecision, EpochReport } from './trial-executor.js';
 import type { TrialHooks } from './trial-hooks.js';
+import { guardConsole } from '../secrets/console-guard.js';
+import { registerEnvironmentSecrets } from '../secrets/environment-secrets.js';
 
 /** A bound on what one process accumulates (wasm heap, compiled code) over a long sweep. */
 const JOBS_PER_PROCESS = 25;
@@ -49,6 +51,9 @@ const hooks: TrialHooks = {
       void send({ type: 'epoch', seq: id, report });
     }),
 };
+
+registerEnvironmentSecrets(process.env);
+guardConsole();
 
 // Loading starts at once, before a job arrives: the sweep forks this process ahead of need.
 const tfModule = import('@tensorflow/tfjs');

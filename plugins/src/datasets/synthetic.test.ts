@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UNLABELED, UserError, type Dataset, type DataSplit } from '@distill/core';
+import { UNLABELED, UserError, type Dataset, type DataSplit, buildPlugin } from '@distill/core';
 import synthetic from './synthetic.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
 
 const build = async (params: Record<string, unknown> = {}) => (await buildPlugin(synthetic, params)) as Dataset;
 

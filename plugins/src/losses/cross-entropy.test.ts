@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { UNLABELED, type DistillLoss } from '@distill/core';
+import { UNLABELED, type DistillLoss, buildPlugin, lossInputs } from '@distill/core';
 import crossEntropy from './cross-entropy.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
-import { lossInputs } from '../../test-support/loss-inputs.js';
 
 const build = async (params: Record<string, unknown> = {}) => (await buildPlugin(crossEntropy, params)) as DistillLoss;
 

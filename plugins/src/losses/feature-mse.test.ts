@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { DistillLoss, DistillModel, SemanticCheckContext } from '@distill/core';
 import featureMse from './feature-mse.js';
-import { buildPlugin, validParams } from '../../test-support/build-plugin.js';
-import { lossInputs } from '../../test-support/loss-inputs.js';
+import { buildPlugin, validatedParams, lossInputs } from '@distill/core';
 
 /** Only `layers` matters to the loss; the LayersModel is never touched. */
 const model = (layers: [string, number][]): DistillModel => ({ model: undefined as never, layers: layers.map(([name, width]) => ({ name, width })), pretrained: false });
@@ -15,7 +14,7 @@ const build = async (params: Record<string, unknown>, seed = 1) =>
   (await buildPlugin(featureMse, params, { models, seed, pointer: '/losses/1' })) as DistillLoss;
 
 const checkContext: SemanticCheckContext = { teacher: async () => teacher, student: async () => student, dataset: async () => ({ inputShape: [5], numClasses: 3 }) };
-const check = (params: Record<string, unknown>) => featureMse.check!(validParams(featureMse, params) as never, checkContext);
+const check = (params: Record<string, unknown>) => featureMse.check!(validatedParams(featureMse, params) as never, checkContext);
 
 describe('feature-mse loss', () => {
   it('asks for the two layers and computes the mean over all batch × width elements', async () => {

@@ -1,7 +1,7 @@
 // The `feature-mse` loss: intermediate-layer distillation (FitNets-style). The student's features, through an optional
 // trainable linear projection to the teacher's width, are pulled towards the frozen teacher's features.
 import * as tf from '@tensorflow/tfjs';
-import { definePlugin, nearest, UserError, type BuildContext, type DistillLoss, type DistillModel, type SemanticIssue } from '@distill/core';
+import { definePlugin, lookupLayer, requireLayer, type BuildContext, type DistillLoss, type SemanticIssue } from '@distill/core';
 import { stopGradient } from './stop-gradient.js';
 import { LinearProjection } from './linear-projection.js';
 
@@ -47,15 +47,19 @@ export default definePlugin({
   },
   check: async (params, context) => {
     const [teacher, student] = await Promise.all([context.teacher(), context.student()]);
-    const teacherLayer = findLayer(teacher, 'teacher', params.teacherLayer, '/teacherLayer');
-    const studentLayer = findLayer(student, 'student', params.studentLayer, '/studentLayer');
-    const issues = [teacherLayer, studentLayer].filter((found): found is SemanticIssue => 'message' in found);
-    if (issues.length || !('width' in teacherLayer) || !('width' in studentLayer)) return issues;
-    if (params.projection === 'none' && teacherLayer.width !== studentLayer.width) {
+    const teacherLayer = lookupLayer(teacher, 'teacher', params.teacherLayer);
+    const studentLayer = lookupLayer(student, 'student', params.studentLayer);
+    if ('missing' in teacherLayer || 'missing' in studentLayer) {
+      const issues: SemanticIssue[] = [];
+      if ('missing' in teacherLayer) issues.push({ pointer: '/teacherLayer', ...teacherLayer.missing });
+      if ('missing' in studentLayer) issues.push({ pointer: '/studentLayer', ...studentLayer.missing });
+      return issues;
+    }
+    if (params.projection === 'none' && teacherLayer.layer.width !== studentLayer.layer.width) {
       return [
         {
           pointer: '',
-          message: `teacher layer "${params.teacherLayer}" has width ${teacherLayer.width} but student layer "${params.studentLayer}" has width ${studentLayer.width}`,
+          message: `teacher layer "${params.teacherLayer}" has width ${teacherLayer.layer.width} but student layer "${params.studentLayer}" has width ${studentLayer.layer.width}`,
           hint: 'add "projection": "linear" to learn a map from the student width to the teacher width',
         },
       ];
@@ -64,22 +68,9 @@ export default definePlugin({
   },
 });
 
-function findLayer(model: DistillModel, role: string, name: string, pointer: string): { width: number } | SemanticIssue {
-  const layer = model.layers.find((l) => l.name === name);
-  if (layer) return layer;
-  const names = model.layers.map((l) => l.name);
-  const close = nearest(name, names);
-  return { pointer, message: `the ${role} has no layer "${name}"; its layers are: ${names.join(', ')}`, ...(close ? { hint: `did you mean "${close}"?` } : {}) };
-}
-
 function projectionFor(studentLayer: string, teacherLayer: string, context: BuildContext): LinearProjection {
   if (!context.models) throw new Error('feature-mse with a linear projection is sized from the models; build it with context.models');
-  const width = (model: DistillModel, role: string, name: string) => {
-    const layer = model.layers.find((l) => l.name === name);
-    if (!layer) throw new UserError(`the ${role} has no layer "${name}"; its layers are: ${model.layers.map((l) => l.name).join(', ')}`);
-    return layer.width;
-  };
-  const from = width(context.models.student, 'student', studentLayer);
-  const to = width(context.models.teacher, 'teacher', teacherLayer);
+  const from = requireLayer(context.models.student, 'student', studentLayer).width;
+  const to = requireLayer(context.models.teacher, 'teacher', teacherLayer).width;
   return new LinearProjection(from, to, context.seed, `feature-mse${context.pointer}`);
 }

@@ -4,12 +4,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { UNLABELED, type DistillLoss, type LossInputs, type PluginDefinition } from '@distill/core';
+import { UNLABELED, type DistillLoss, type LossInputs, type PluginDefinition, buildPlugin, lossInputs } from '@distill/core';
 import klDivergence from './kl-divergence.js';
 import crossEntropy from './cross-entropy.js';
 import featureMse from './feature-mse.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
-import { lossInputs } from '../../test-support/loss-inputs.js';
 
 // The repository's sibling `shared/` folder (the same layout in development and in CI).
 const goldenPath = fileURLToPath(new URL('../../../../shared/reference/golden-losses.json', import.meta.url));

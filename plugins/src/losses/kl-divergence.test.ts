@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { DistillLoss } from '@distill/core';
 import klDivergence from './kl-divergence.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
-import { lossInputs } from '../../test-support/loss-inputs.js';
+import { buildPlugin, lossInputs } from '@distill/core';
 
 const build = async (params: Record<string, unknown> = {}) => (await buildPlugin(klDivergence, params)) as DistillLoss;
 

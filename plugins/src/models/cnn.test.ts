@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { UserError, type BuildContext, type DatasetInfo, type DistillModel, type SemanticCheckContext } from '@distill/core';
+import { UserError, type BuildContext, type DatasetInfo, type DistillModel, type SemanticCheckContext, buildPlugin, validatedParams } from '@distill/core';
 import cnn from './cnn.js';
-import { buildPlugin, validParams } from '../../test-support/build-plugin.js';
 
 const mnistShape = { inputShape: [784], numClasses: 10 };
 const build = async (params: Record<string, unknown> = {}, context: Partial<BuildContext> = {}) =>
@@ -51,8 +50,8 @@ describe('cnn model', () => {
   });
 
   it('reports a wrong imageShape in the semantic check, at /imageShape', async () => {
-    const issues = await cnn.check!(validParams(cnn, { imageShape: [10, 10, 1] }) as never, checkContext(mnistShape));
+    const issues = await cnn.check!(validatedParams(cnn, { imageShape: [10, 10, 1] }) as never, checkContext(mnistShape));
     expect(issues).toEqual([{ pointer: '/imageShape', message: 'imageShape [10, 10, 1] holds 100 values, but a sample has 784 (input shape [784])' }]);
-    expect(await cnn.check!(validParams(cnn, {}) as never, checkContext(mnistShape))).toEqual([]);
+    expect(await cnn.check!(validatedParams(cnn, {}) as never, checkContext(mnistShape))).toEqual([]);
   });
 });

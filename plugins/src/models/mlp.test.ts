@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { BuildContext, DistillModel } from '@distill/core';
 import mlp from './mlp.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
+import { buildPlugin } from '@distill/core';
 
 const dataset = { inputShape: [20], numClasses: 5 };
 const build = async (params: Record<string, unknown> = {}, context: Partial<BuildContext> = {}) =>

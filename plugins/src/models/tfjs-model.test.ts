@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { saveModelFiles, UserError, type DistillModel } from '@distill/core';
+import { saveModelFiles, UserError, type DistillModel, buildPlugin } from '@distill/core';
 import tfjsModel from './tfjs-model.js';
 import mlp from './mlp.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'distill-tfjs-model-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import type { DistillOptimizer, PluginDefinition } from '@distill/core';
 import adam from './adam.js';
 import sgd from './sgd.js';
 import rmsprop from './rmsprop.js';
-import { buildPlugin, validParams } from '../../test-support/build-plugin.js';
+import { buildPlugin, validatedParams } from '@distill/core';
 
 const build = async (plugin: PluginDefinition<'optimizer'>, params: Record<string, unknown> = {}) => (await buildPlugin(plugin, params)) as DistillOptimizer;
 
@@ -47,7 +47,7 @@ describe('optimizers', () => {
 
   it.each(cases)('%s: setLearningRate really changes the step size', async (_, plugin, params) => {
     const base = await firstUpdate(plugin, params);
-    const doubled = await firstUpdate(plugin, params, 2 * (validParams(plugin, params).learningRate as number));
+    const doubled = await firstUpdate(plugin, params, 2 * (validatedParams(plugin, params).learningRate as number));
     expect(base.every((u) => Math.abs(u) > 1e-5)).toBe(true);
     // float32 rounding of w − update limits the ratio to about 1e-4 here
     doubled.forEach((u, i) => expect(u / base[i]).toBeCloseTo(2, 3));
@@ -75,9 +75,9 @@ describe('optimizers', () => {
 
   it('flags Nesterov without momentum in the semantic check', async () => {
     const context = { teacher: () => Promise.reject(new Error('unused')), student: () => Promise.reject(new Error('unused')), dataset: () => Promise.reject(new Error('unused')) };
-    expect(await sgd.check!(validParams(sgd, { nesterov: true }) as never, context)).toEqual([
+    expect(await sgd.check!(validatedParams(sgd, { nesterov: true }) as never, context)).toEqual([
       { pointer: '/nesterov', message: 'Nesterov momentum needs momentum > 0', hint: 'set "momentum", e.g. 0.9' },
     ]);
-    expect(await sgd.check!(validParams(sgd, { nesterov: true, momentum: 0.9 }) as never, context)).toEqual([]);
+    expect(await sgd.check!(validatedParams(sgd, { nesterov: true, momentum: 0.9 }) as never, context)).toEqual([]);
   });
 });

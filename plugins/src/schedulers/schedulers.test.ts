@@ -4,7 +4,7 @@ import constant from './constant.js';
 import step from './step.js';
 import exponential from './exponential.js';
 import cosine from './cosine.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
+import { buildPlugin } from '@distill/core';
 
 // 10 epochs of 10 steps at a base rate of 0.1.
 const context: ScheduleContext = { baseLearningRate: 0.1, stepsPerEpoch: 10, totalSteps: 100 };

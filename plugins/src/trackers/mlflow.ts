@@ -3,25 +3,26 @@
 // `<runDir>/mlflow.json` after each success. When the server stays unreachable past MLflow's retries, training goes
 // on: the tracker retries every `retryIntervalSeconds` from the run journal, and whatever is still missing when the
 // run has ended and `flushTimeoutSeconds` have passed is left for `distill sync <runDir>`.
+import { definePlugin, type Environment, type RecordedEvent, type SweepInfo, type SweepTracking, type SyncReport, type Tracker, type WarnSink } from '@distill/core';
 import {
   JournalGapError,
   MlflowClient,
   MlflowRestError,
   MlflowRunDelivery,
-  definePlugin,
+  DEFAULT_EXPERIMENT_ID,
   resolveMlflowConfig,
-  type DeliveryLog,
+  syncRun,
   type DeliveryTarget,
-  type RecordedEvent,
-  type Tracker,
-} from '@distill/core';
+} from '@distill/core/tracking';
+import { MlflowSweepRun } from './mlflow-sweep-run.js';
 
 const paramsSchema = {
   type: 'object',
   properties: {
     trackingUri: { type: 'string', description: 'MLflow tracking server, e.g. http://127.0.0.1:5000 (default: MLFLOW_TRACKING_URI).' },
-    experimentName: { type: 'string', description: 'MlflowExperiment to log to, created when missing (default: MLFLOW_EXPERIMENT_NAME, else MLFLOW_EXPERIMENT_ID, else "Default").' },
-    runName: { type: 'string', description: "MlflowRun name in MLflow (default: the manifest's name)." },
+    experimentName: { type: 'string', description: 'MLflow experiment to log to, created when missing (default: MLFLOW_EXPERIMENT_NAME; else experimentId).' },
+    experimentId: { type: 'string', description: 'MLflow experiment id to log to when no experimentName is given (default: MLFLOW_EXPERIMENT_ID, else "0", the Default experiment).' },
+    runName: { type: 'string', description: "Run name in MLflow (default: the manifest's name)." },
     tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Extra tags set on the run when it is created.' },
     flushTimeoutSeconds: { type: 'number', minimum: 0, default: 30, description: 'How long the end of a run waits for delivery before leaving the rest to `distill sync` (at most 5 s after Ctrl-C).' },
     retryIntervalSeconds: { type: 'number', exclusiveMinimum: 0, default: 10, description: 'Pause before trying an unreachable server again (after MLflow\'s own retries).' },
@@ -32,16 +33,20 @@ const paramsSchema = {
 // Past this many queued events the queue is dropped and the sender reads the journal instead (it has them all).
 const MAX_QUEUED_EVENTS = 50_000;
 const KILLED_FLUSH_LIMIT_MS = 5000;
+// A run's end that waits longer than this for the server says so, and for how long it will wait.
+const SAY_WAITING_AFTER_MS = 1000;
 
 interface SenderOptions {
   readonly flushTimeoutMs: number;
   readonly retryIntervalMs: number;
-  readonly log: DeliveryLog;
+  readonly log: WarnSink;
 }
 
 export class MlflowTracker implements Tracker {
   private delivery: MlflowRunDelivery | undefined;
   private queue: RecordedEvent[] = [];
+  /** Events taken from the queue and not yet acknowledged by the server. */
+  private inFlight = 0;
   /** live: deliver the queue; journal: catch up from events.jsonl; stopped: leave the rest to `distill sync`. */
   private mode: 'live' | 'journal' | 'stopped' = 'live';
   private loop: Promise<void> | undefined;
@@ -57,6 +62,18 @@ export class MlflowTracker implements Tracker {
     private readonly target: DeliveryTarget,
     private readonly options: SenderOptions,
   ) {}
+
+  /** A sweep's parent run in the same experiment; its trials become child runs. */
+  openSweep(sweep: SweepInfo, resumed?: Readonly<Record<string, string>>): Promise<SweepTracking | undefined> {
+    return MlflowSweepRun.open(this.client, this.target, sweep, this.options.log, resumed);
+  }
+
+  /** `distill sync`: the events of `runDir`'s journal that MLflow does not have yet. */
+  async sync(runDir: string): Promise<SyncReport> {
+    const result = await syncRun(runDir, this.client, this.target, this.options.log);
+    const location = result.mlflowRunId ? `${result.trackingUri}/#/experiments/${result.experimentId}/runs/${result.mlflowRunId}` : result.trackingUri;
+    return { sent: result.sent, delivered: result.deliveredSeq, total: result.totalEvents, ...(location ? { location } : {}), ...(result.error ? { error: result.error } : {}) };
+  }
 
   async handle(event: RecordedEvent): Promise<void> {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
@@ -85,6 +102,28 @@ export class MlflowTracker implements Tracker {
     // Ctrl-C means "stop now": a killed run waits at most a few seconds for a slow server.
     const limit = this.killed ? Math.min(this.options.flushTimeoutMs, KILLED_FLUSH_LIMIT_MS) : this.options.flushTimeoutMs;
     const deadline = Date.now() + limit;
+    const sayWaiting = this.ended ? setTimeout(() => this.sayWaiting(deadline), SAY_WAITING_AFTER_MS) : undefined;
+    sayWaiting?.unref();
+    try {
+      await this.waitForDelivery(deadline);
+    } finally {
+      clearTimeout(sayWaiting);
+    }
+    if (!this.ended) return;
+    if (this.loop) {
+      this.abort.abort(new Error('flush timeout'));
+      await this.loop;
+    }
+    // Whatever the server has not acknowledged — queued, or in a batch the timeout cut short — is said, always.
+    if (this.delivery.deliveredSeq < this.lastSeq) {
+      this.options.log.warn(
+        `MLflow: events ${this.delivery.deliveredSeq + 1}..${this.lastSeq} of this run are not in MLflow yet; send them with: distill sync ${this.delivery.runDir}`,
+      );
+    }
+    this.stop();
+  }
+
+  private async waitForDelivery(deadline: number): Promise<void> {
     while (this.pending() && !this.stopped() && Date.now() < deadline) {
       if (this.ended && this.retryTimer) {
         clearTimeout(this.retryTimer);
@@ -94,17 +133,14 @@ export class MlflowTracker implements Tracker {
       this.kick();
       await waitAtMost(this.loop, Math.min(this.loop ? deadline - Date.now() : 50, deadline - Date.now()));
     }
-    if (!this.ended) return;
-    if (this.loop) {
-      this.abort.abort(new Error('flush timeout'));
-      await this.loop;
-    }
-    if (this.pending()) {
-      this.options.log.warn(
-        `MLflow: events ${this.delivery.deliveredSeq + 1}..${this.lastSeq} of this run are not in MLflow yet; send them with: distill sync ${this.delivery.runDir}`,
-      );
-    }
-    this.stop();
+  }
+
+  private sayWaiting(deadline: number): void {
+    if (!this.delivery || this.delivery.deliveredSeq >= this.lastSeq) return;
+    const seconds = Math.max(0, Math.ceil((deadline - Date.now()) / 1000));
+    this.options.log.warn(
+      `MLflow: waiting up to ${seconds} s for the server to take events ${this.delivery.deliveredSeq + 1}..${this.lastSeq} (what it has not taken by then is left for: distill sync ${this.delivery.runDir})`,
+    );
   }
 
   private kick(): void {
@@ -121,7 +157,7 @@ export class MlflowTracker implements Tracker {
 
   private pending(): boolean {
     if (!this.delivery) return false;
-    return this.mode === 'journal' ? this.delivery.deliveredSeq < this.lastSeq : this.queue.length > 0;
+    return this.mode === 'journal' ? this.delivery.deliveredSeq < this.lastSeq : this.queue.length > 0 || this.inFlight > 0;
   }
 
   private async drain(): Promise<void> {
@@ -136,11 +172,14 @@ export class MlflowTracker implements Tracker {
           continue;
         }
         const batch = this.queue.splice(0);
+        this.inFlight = batch.length;
         try {
           await delivery.deliver(batch, signal);
         } catch (error) {
           if (!(error instanceof JournalGapError)) throw error;
           this.toJournalMode();
+        } finally {
+          this.inFlight = 0;
         }
       }
     } catch (error) {
@@ -196,28 +235,49 @@ async function waitAtMost(promise: Promise<unknown> | undefined, ms: number): Pr
   }
 }
 
-const stderrLog: DeliveryLog = { warn: (message) => process.stderr.write(`warning: ${message}\n`) };
+type Params = {
+  trackingUri?: string;
+  experimentName?: string;
+  experimentId?: string;
+  runName?: string;
+  tags?: Record<string, string>;
+  flushTimeoutSeconds: number;
+  retryIntervalSeconds: number;
+};
 
 export default definePlugin({
   kind: 'tracker',
   name: 'mlflow',
   description: 'Sends each run to an MLflow tracking server (params, metric curves, tags, artifacts); `distill sync` sends what could not be delivered.',
   paramsSchema,
-  create: (params, context) => {
-    const env = process.env;
-    const client = new MlflowClient(resolveMlflowConfig({ trackingUri: params.trackingUri }, env));
-    const log = (context.services?.log as DeliveryLog | undefined) ?? stderrLog;
-    const target: DeliveryTarget = {
-      experimentName: params.experimentName ?? (env.MLFLOW_EXPERIMENT_NAME || undefined),
-      experimentId: params.experimentName ? undefined : env.MLFLOW_EXPERIMENT_ID || undefined,
-      runName: params.runName,
-      tags: params.tags as Record<string, string> | undefined,
-    };
-    // A tracker chosen by MLFLOW_TRACKING_URI or --tracking-uri arrives without the schema's defaults filled in.
-    return new MlflowTracker(client, target, {
-      flushTimeoutMs: (params.flushTimeoutSeconds ?? 30) * 1000,
-      retryIntervalMs: (params.retryIntervalSeconds ?? 10) * 1000,
-      log: typeof log.warn === 'function' ? log : stderrLog,
-    });
+  // MLflow's own client is configured this way: a tracking URI and the MLFLOW_* environment variables.
+  addressing: {
+    uriParam: 'trackingUri',
+    uriVariable: 'MLFLOW_TRACKING_URI',
+    complete: (params, environment) => completeParams(params, environment),
   },
+  create: (params, _context, { environment, warnings }) => createTracker(completeParams(params, environment), environment, warnings),
 });
+
+/** Where the run goes, settled from the environment so the run records it (and a trial elsewhere goes to the same place). */
+function completeParams<P extends Params>(params: P, environment: Environment): P {
+  const trackingUri = params.trackingUri ?? (environment.MLFLOW_TRACKING_URI || undefined);
+  const experimentName = params.experimentName ?? (params.experimentId ? undefined : environment.MLFLOW_EXPERIMENT_NAME || undefined);
+  const experimentId = experimentName ? undefined : params.experimentId ?? (environment.MLFLOW_EXPERIMENT_ID || DEFAULT_EXPERIMENT_ID);
+  return { ...params, ...(trackingUri ? { trackingUri } : {}), ...(experimentName ? { experimentName } : {}), ...(experimentId ? { experimentId } : {}) };
+}
+
+function createTracker(params: Params, environment: Environment, warnings: WarnSink): MlflowTracker {
+  const client = new MlflowClient(resolveMlflowConfig({ trackingUri: params.trackingUri }, environment));
+  const target: DeliveryTarget = {
+    experimentName: params.experimentName,
+    experimentId: params.experimentName ? undefined : params.experimentId,
+    runName: params.runName,
+    tags: params.tags,
+  };
+  return new MlflowTracker(client, target, {
+    flushTimeoutMs: params.flushTimeoutSeconds * 1000,
+    retryIntervalMs: params.retryIntervalSeconds * 1000,
+    log: warnings,
+  });
+}

@@ -11,6 +11,7 @@ import type { EpochDecision, TeacherObserver, TeacherOutcome, TeacherTask, Trial
 import { pluginRequirements } from './plugin-requirements.js';
 import { cancelKey, decisionKey, QUEUE_NAME, type TeacherReference, type TrialJobData, type TrialJobProgress } from './queue-protocol.js';
 import { publishTeacher } from './teacher-transfer.js';
+import { publicTarget } from '../../tracking/tracking-target.js';
 
 export interface QueueExecutorOptions {
   readonly connection: ConnectionOptions;
@@ -57,7 +58,8 @@ export class QueueExecutor implements TrialExecutor {
       decisions.set(message.seq, decision);
       void decision.then((answer) => client.set(decisionKey(jobId, message.seq), answer, { EX: KEY_TTL_S }));
     });
-    const data: TrialJobData = { task: { ...task, tracking: { ...task.tracking, env: experimentEnv() } }, requires: pluginRequirements(task.manifest, this.options.registries), ...(this.teacher ? { teacher: this.teacher } : {}) };
+    // Credentials never cross the queue: a worker reaches the tracker with its own.
+    const data: TrialJobData = { task: { ...task, tracking: publicTarget(task.tracking) }, requires: pluginRequirements(task.manifest, this.options.registries), ...(this.teacher ? { teacher: this.teacher } : {}) };
     const attempts = this.options.attempts ?? 3;
     let job: Job<TrialJobData, TrialOutcome> | undefined;
     let removed!: () => void;
@@ -121,9 +123,3 @@ export class QueueExecutor implements TrialExecutor {
   }
 }
 
-/** The coordinator's MLflow experiment, so the workers' child runs land beside the parent run (never credentials). */
-function experimentEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ['MLFLOW_EXPERIMENT_NAME', 'MLFLOW_EXPERIMENT_ID']) if (process.env[name]) env[name] = process.env[name]!;
-  return env;
-}

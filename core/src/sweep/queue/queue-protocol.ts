@@ -14,7 +14,7 @@ export interface TeacherReference {
 }
 
 export interface TrialJobData {
-  /** outDir, teacherCacheDir and plugins are the worker's own; the rest is used as sent. */
+  /** outDir, trainingCacheDir and plugins are the worker's own; the rest is used as sent. */
   readonly task: TrialTask;
   readonly requires: readonly PluginRequirement[];
   readonly teacher?: TeacherReference;

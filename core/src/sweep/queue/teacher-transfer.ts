@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RedisClient } from 'bullmq';
-import type { TeacherCache } from '../../run/teacher-cache.js';
+import type { TrainingCache } from '../../run/cache/training-cache.js';
 import { teacherKey, type TeacherReference } from './queue-protocol.js';
 
 const DIGEST_FIELD = ':digest';
@@ -29,7 +29,7 @@ export async function publishTeacher(client: RedisClient, key: string, dir: stri
 }
 
 /** Seeds `cache` with the published teacher unless it already has it; returns how it was obtained. */
-export async function fetchTeacher(client: RedisClient, ref: TeacherReference, cache: TeacherCache): Promise<'cached' | 'fetched'> {
+export async function fetchTeacher(client: RedisClient, ref: TeacherReference, cache: TrainingCache): Promise<'cached' | 'fetched'> {
   if (cache.lookup('teachers', ref.key)) return 'cached';
   const { built } = await cache.obtain('teachers', ref.key, async (staging) => {
     const fields = await client.hgetall(teacherKey(ref.key));

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisClient } from 'bullmq';
 import { parseManifestText } from '../../manifest/parse-manifest-text.js';
 import { pluginHostForManifest } from '../../manifest/open-manifest.js';
-import type { TeacherCache } from '../../run/teacher-cache.js';
+import type { TrainingCache } from '../../run/cache/training-cache.js';
 import { ChildProcessExecutor } from '../child-process-executor.js';
 import type { EpochDecision, TrialObserver, TrialOutcome, TrialTask } from '../trial-executor.js';
 import { unmetRequirements } from './plugin-requirements.js';
@@ -24,7 +24,7 @@ export interface TrialWorkerOptions {
   readonly outDir: string;
   /** This worker's `--plugin` modules (never the coordinator's paths). */
   readonly plugins: readonly string[];
-  readonly teacherCache: TeacherCache;
+  readonly trainingCache: TrainingCache;
   readonly log: (line: string) => void;
 }
 
@@ -77,12 +77,12 @@ export class TrialWorker {
     const client = await this.worker.client;
     await this.checkPlugins(task, requires);
     if (teacher) {
-      const how = await fetchTeacher(client, teacher, this.options.teacherCache).catch((error: Error) => {
+      const how = await fetchTeacher(client, teacher, this.options.trainingCache).catch((error: Error) => {
         throw new UnrecoverableError(`worker ${this.name}: ${error.message}`);
       });
       if (how === 'fetched') this.options.log(`shared teacher ${teacher.key} fetched from Redis, digest verified`);
     }
-    const local: TrialTask = { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted), outDir: this.options.outDir, teacherCacheDir: this.options.teacherCache.root, plugins: this.options.plugins };
+    const local: TrialTask = { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted), outDir: this.options.outDir, trainingCacheDir: this.options.trainingCache.root, plugins: this.options.plugins };
     this.options.log(`${job.id}: trial ${task.trial} of sweep ${task.sweepId} started (run ${local.runId}, attempt ${job.attemptsStarted})`);
     const cancelled = new AbortController();
     const watch = setInterval(() => void client.get(cancelKey(job.id!)).then((v) => v && cancelled.abort('cancelled'), () => undefined), 1000);

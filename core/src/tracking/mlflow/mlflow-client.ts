@@ -17,7 +17,7 @@ import { sanitizeKey } from './sanitize-key.js';
 import { MLFLOW_LIMITS, truncateValue } from './mlflow-limits.js';
 import { chunkLogBatch, type WireKeyValue, type WireMetric } from './chunk-log-batch.js';
 import { artifactPathToUrl, resolveArtifactRoot } from './artifact-uri.js';
-import { redactCredentials } from './redact-credentials.js';
+import { redactCredentials } from '../../secrets/redact.js';
 import type { MlflowExperiment, MlflowFileInfo, MlflowKeyValue, LogBatchInput, MlflowMetric, MlflowRunStatus, MlflowRun, MlflowRunInfo } from './mlflow-types.js';
 
 const API = '/api/2.0/mlflow';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../../errors.js';
-import { stripUserinfo } from './redact-credentials.js';
+import { registerSecrets, stripUserinfo } from '../../secrets/redact.js';
 
 export type MlflowAuth =
   | { readonly type: 'basic'; readonly username: string; readonly password: string }
@@ -77,8 +77,10 @@ function resolveAuth(env: Env, userinfo?: { username: string; password: string }
   const file = readCredentialsFile(env);
   const username = nonEmpty(env.MLFLOW_TRACKING_USERNAME) ?? userinfo?.username ?? file.username;
   const password = nonEmpty(env.MLFLOW_TRACKING_PASSWORD) ?? userinfo?.password ?? file.password;
-  if (username && password !== undefined && password !== '') return { type: 'basic', username, password };
   const token = nonEmpty(env.MLFLOW_TRACKING_TOKEN);
+  // Every credential configured, used or not, is masked wherever distill writes: a token set beside Basic auth too.
+  registerSecrets(password, token);
+  if (username && password !== undefined && password !== '') return { type: 'basic', username, password };
   return token ? { type: 'bearer', token } : undefined;
 }
 

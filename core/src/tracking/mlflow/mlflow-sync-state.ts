@@ -2,6 +2,7 @@
 // later `distill sync` (or the tracker after a restart) sends exactly what is missing: nothing lost, nothing twice.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactDeep } from '../../secrets/redact.js';
 
 export const MLFLOW_STATE_FILE = 'mlflow.json';
 
@@ -37,7 +38,7 @@ export function writeMlflowState(runDir: string, state: Omit<MlflowSyncState, 'u
   const stored = { ...state, updatedAt: new Date().toISOString() };
   const file = join(runDir, MLFLOW_STATE_FILE);
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(stored, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(redactDeep(stored), null, 2)}\n`);
   renameSync(temporary, file);
   return stored;
 }

@@ -6,7 +6,7 @@ import { UserError } from '../../errors.js';
 import type { MlflowConfig } from './mlflow-config.js';
 import { CONNECTION_ERROR, MlflowRestError, REQUEST_TIMEOUT, RETRYABLE_STATUSES, errorCodeForStatus } from './mlflow-rest-error.js';
 import { RETRY_AFTER_STATUSES, backoffSeconds, parseRetryAfter } from './retry-policy.js';
-import { redactCredentials } from './redact-credentials.js';
+import { redactCredentials } from '../../secrets/redact.js';
 
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 

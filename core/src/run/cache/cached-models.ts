@@ -2,15 +2,15 @@
 // stored weights on a hit.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StageResult } from '../training/train-stage.js';
-import type { Dataset } from '../plugins/dataset-plugin.js';
-import type { DistillModel } from '../plugins/model-plugin.js';
-import type { PluginHost } from '../plugins/plugin-host.js';
-import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
-import type { BackendChoice } from '../backend/select-backend.js';
-import { loadModelFiles, saveModelFiles } from '../io/model-files.js';
-import { distillVersion } from '../version.js';
-import { contentKey, type TeacherCache } from './teacher-cache.js';
+import type { StageResult } from '../../training/train-stage.js';
+import type { Dataset } from '../../plugins/dataset-plugin.js';
+import type { DistillModel } from '../../plugins/model-plugin.js';
+import type { PluginHost } from '../../plugins/plugin-host.js';
+import type { ResolvedExperiment } from '../../manifest/resolved-experiment.js';
+import type { BackendChoice } from '../../backend/select-backend.js';
+import { loadModelFiles, saveModelFiles } from '../../io/model-files.js';
+import { distillVersion } from '../../version.js';
+import { contentKey, type TrainingCache } from './training-cache.js';
 
 export interface TeacherIdentity {
   readonly experiment: ResolvedExperiment;
@@ -20,7 +20,7 @@ export interface TeacherIdentity {
 }
 
 /** Everything that changes what the teacher stage produces. */
-export function teacherCacheKey(identity: TeacherIdentity): string {
+export function trainingCacheKey(identity: TeacherIdentity): string {
   const { experiment } = identity;
   const train = experiment.teacher.train;
   return trainedModelKey(identity, {
@@ -55,12 +55,12 @@ function trainedModelKey(
 }
 
 export async function obtainTeacher(
-  cache: TeacherCache,
+  cache: TrainingCache,
   teacher: DistillModel,
   identity: TeacherIdentity,
   train: () => Promise<void>,
 ): Promise<{ dir: string; built: boolean; key: string }> {
-  const key = teacherCacheKey(identity);
+  const key = trainingCacheKey(identity);
   const { dir, built } = await cache.obtain('teachers', key, async (staging) => {
     await train();
     await saveModelFiles(teacher.model, staging);
@@ -91,7 +91,7 @@ export function baselineCacheKey(identity: TeacherIdentity, steps: number): stri
  * share their baseline, so it is trained once. A hit loads the weights and the stage's record.
  */
 export async function obtainBaseline(
-  cache: TeacherCache,
+  cache: TrainingCache,
   baseline: DistillModel,
   identity: TeacherIdentity,
   steps: number,

@@ -1,6 +1,6 @@
 // The table printed at the end of a run: teacher, student and baseline side by side.
 import Table from 'cli-table3';
-import type { RunSummary } from './run-summary.js';
+import type { RunSummary } from '../run/run-summary.js';
 
 export function formatSummaryTable(summary: RunSummary): string {
   const m = summary.metrics;

@@ -1,12 +1,12 @@
 // The live sweep table on a terminal: one row per trial (parameters, status, stage and epoch, last metric, the trial's
 // best), a header with the sweep's best so far, redrawn in place a few times a second.
 import Table from 'cli-table3';
-import type { StopDecision } from './early-termination.js';
-import type { StepReport, TeacherOutcome } from './trial-executor.js';
-import type { SweepRecord, TrialRecord } from './sweep-record.js';
-import type { SweepReporter } from './sweep-reporter.js';
-import { COMPACT, formatMetric, formatParam, rankTrials, statusText } from './sweep-ranking.js';
-import { shortKeys } from './param-labels.js';
+import type { StopDecision } from '../sweep/early-termination.js';
+import type { StepReport, TeacherOutcome } from '../sweep/trial-executor.js';
+import type { SweepRecord, TrialRecord } from '../sweep/sweep-record.js';
+import type { SweepReporter } from '../sweep/sweep-reporter.js';
+import { COMPACT, formatMetric, formatParam, rankTrials, statusText } from '../sweep/sweep-ranking.js';
+import { shortKeys } from '../sweep/param-labels.js';
 import { describeEnd, describeTeacher } from './sweep-line-reporter.js';
 
 const REDRAW_MS = 250;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactCredentials, stripUserinfo } from './redact-credentials.js';
+import { redactCredentials, stripUserinfo } from './redact.js';
 
 describe('credentials never leak', () => {
   it('strips userinfo from URIs', () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TeacherCache, contentKey } from './teacher-cache.js';
+import { TrainingCache, contentKey } from './training-cache.js';
 
 describe('contentKey', () => {
   it('ignores key order and changes with any value', () => {
@@ -13,9 +13,9 @@ describe('contentKey', () => {
   });
 });
 
-describe('TeacherCache', () => {
+describe('TrainingCache', () => {
   it('builds an entry once; concurrent requests for the same key wait and reuse it', async () => {
-    const cache = new TeacherCache(mkdtempSync(join(tmpdir(), 'cache-')));
+    const cache = new TrainingCache(mkdtempSync(join(tmpdir(), 'cache-')));
     let builds = 0;
     const build = async (dir: string) => {
       builds++;
@@ -31,7 +31,7 @@ describe('TeacherCache', () => {
   });
 
   it('leaves no entry when the build fails, so the next request builds again', async () => {
-    const cache = new TeacherCache(mkdtempSync(join(tmpdir(), 'cache-')));
+    const cache = new TrainingCache(mkdtempSync(join(tmpdir(), 'cache-')));
     await expect(cache.obtain('teachers', 'k2', async () => { throw new Error('out of memory'); })).rejects.toThrow('out of memory');
     expect(cache.lookup('teachers', 'k2')).toBeUndefined();
     const again = await cache.obtain('teachers', 'k2', async (dir) => writeFileSync(join(dir, 'x'), '1'));

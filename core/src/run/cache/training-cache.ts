@@ -1,8 +1,9 @@
-// A content-addressed cache of trained teachers and of a frozen teacher's outputs on a dataset, shared by every run
-// and sweep on the machine: the key hashes everything that affects the result (teacher and its training, dataset
-// and its fingerprint, seed, backend, plugin and distill versions), so a change anywhere makes a new entry.
-// Entries are built in a temporary directory and renamed into place; a lock directory makes concurrent runs that
-// need the same teacher wait for the first one instead of training it again.
+// A content-addressed cache of what runs train or compute on the way to a student — trained teachers, trained
+// baselines, a frozen teacher's outputs on a dataset — shared by every run and sweep on the machine: the key hashes
+// everything that affects the result (model and its training, dataset and its fingerprint, seed, backend, plugin and
+// distill versions), so a change anywhere makes a new entry. Entries are built in a temporary directory and renamed
+// into place; a lock directory makes concurrent runs that need the same entry wait for the first one instead of
+// building it again.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,12 +11,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export const DEFAULT_CACHE_DIR = '.distill-cache';
 
-export class TeacherCache {
+export class TrainingCache {
   constructor(readonly root: string) {}
 
   /** `$DISTILL_CACHE_DIR`, else `.distill-cache` in the working directory. */
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TeacherCache {
-    return new TeacherCache(env.DISTILL_CACHE_DIR ?? join(cwd, DEFAULT_CACHE_DIR));
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): TrainingCache {
+    return new TrainingCache(env.DISTILL_CACHE_DIR ?? join(cwd, DEFAULT_CACHE_DIR));
   }
 
   /** The entry's directory when it is complete, else undefined. */

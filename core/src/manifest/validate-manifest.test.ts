@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PluginHost } from '../plugins/plugin-host.js';
 import { ManifestError } from './manifest-error.js';
 import { parseManifestText } from './parse-manifest-text.js';
-import { validateManifest } from './load-manifest.js';
+import { validateManifest } from './validate-manifest.js';
 // Core is tested with its own small plugins (test/fixtures/plugins/toy-plugins.ts), not the built-ins.
 import toyPlugins from '../../../test/fixtures/plugins/toy-plugins.js';
 
@@ -42,7 +42,7 @@ function withLine(line: number, text: string): string {
   return lines.join('\n');
 }
 
-describe('loadManifest: a valid manifest', () => {
+describe('validateManifest: a valid manifest', () => {
   it('fills in every default, including each plugin\'s params and the teacher stage', () => {
     const { experiment } = load(VALID);
     expect(experiment).toMatchObject({
@@ -81,7 +81,7 @@ describe('loadManifest: a valid manifest', () => {
   });
 });
 
-describe('loadManifest: each class of error, with its exact message and place', () => {
+describe('validateManifest: each class of error, with its exact message and place', () => {
   it('wrong type: says what was expected and what was found', () => {
     expect(errorsOf(withLine(10, '  "training": { "epochs": "abc" }'))).toEqual(['x.json:10:27: /training/epochs: must be integer (got string "abc")']);
     expect(errorsOf(withLine(10, '  "training": { "epochs": 1.5 }'))).toEqual(['x.json:10:27: /training/epochs: must be integer (got number 1.5)']);
@@ -198,7 +198,7 @@ describe('loadManifest: each class of error, with its exact message and place', 
   });
 });
 
-describe('loadManifest: overrides', () => {
+describe('validateManifest: overrides', () => {
   it('applies --set values before validation, so they are validated and defaulted like the file', () => {
     const { experiment } = load(VALID, ['losses.0.params.temperature=8', 'training.epochs=3', 'backend=wasm', 'student.params.hidden=[4,4]']);
     expect(experiment.losses[0].params).toEqual({ temperature: 8 });

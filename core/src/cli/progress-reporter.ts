@@ -1,12 +1,9 @@
 // Training progress: a live bar (stage, epoch, step, loss, ETA) on a terminal; plain periodic lines otherwise.
 import cliProgress from 'cli-progress';
 import type { StepProgress } from '../training/train-stage.js';
-import type { RunLog } from './run-logger.js';
-
-export interface ProgressReporter {
-  step(progress: StepProgress): void;
-  stageEnd(): void;
-}
+import type { RunLog } from '../run/run-logger.js';
+import type { ProgressReporter } from '../run/progress.js';
+import { formatDuration } from './format-duration.js';
 
 export function createProgressReporter(log: RunLog, interactive = Boolean(process.stderr.isTTY)): ProgressReporter {
   return interactive ? new BarProgress(log) : new LineProgress(log);
@@ -79,10 +76,4 @@ class LineProgress implements ProgressReporter {
   stageEnd(): void {
     this.stage = '';
   }
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }

@@ -5,14 +5,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Dataset } from '../plugins/dataset-plugin.js';
-import type { DistillModel } from '../plugins/model-plugin.js';
-import type { TeacherOutputs } from '../training/teacher-outputs.js';
-import { distillVersion } from '../version.js';
-import { contentKey, type TeacherCache } from './teacher-cache.js';
+import type { Dataset } from '../../plugins/dataset-plugin.js';
+import type { DistillModel } from '../../plugins/model-plugin.js';
+import type { TeacherOutputs } from '../../training/teacher-outputs.js';
+import { distillVersion } from '../../version.js';
+import { contentKey, type TrainingCache } from './training-cache.js';
 
 export interface TeacherOutputsRequest {
-  readonly cache: TeacherCache;
+  readonly cache: TrainingCache;
   /** `teacherIdentity(teacher)`, computed once per run: it reads every weight. */
   readonly teacher: string;
   readonly dataset: Dataset;

@@ -1,11 +1,11 @@
 // Sweep progress as plain lines (logs, CI, pipes): one line per event that matters.
-import { formatDuration } from '../run/progress-reporter.js';
-import type { StopDecision } from './early-termination.js';
-import type { StepReport, TeacherOutcome } from './trial-executor.js';
-import type { SweepRecord, TrialRecord } from './sweep-record.js';
-import type { SweepReporter } from './sweep-reporter.js';
-import { formatMetric, formatParam } from './sweep-ranking.js';
-import { shortKeys } from './param-labels.js';
+import { formatDuration } from './format-duration.js';
+import type { StopDecision } from '../sweep/early-termination.js';
+import type { StepReport, TeacherOutcome } from '../sweep/trial-executor.js';
+import type { SweepRecord, TrialRecord } from '../sweep/sweep-record.js';
+import type { SweepReporter } from '../sweep/sweep-reporter.js';
+import { formatMetric, formatParam } from '../sweep/sweep-ranking.js';
+import { shortKeys } from '../sweep/param-labels.js';
 
 export class SweepLineReporter implements SweepReporter {
   private readonly labels: Map<string, string>;

@@ -1,0 +1,75 @@
+// Keeps secrets out of everything distill writes or prints. One redaction, applied at every boundary where text
+// leaves the process — the terminal, run.log, the run journal (and so every tracker), summary.json, the sweep
+// directory — masks the userinfo of any URI and every secret this process knows of: those in its environment
+// (passwords, tokens), those in flags (`--tracking-uri http://user:pass@…`, `--queue redis://:pass@…`), and those a
+// client read from its configuration (`~/.mlflow/credentials`).
+//
+// The set is process-wide on purpose: every writer must mask the same secrets, and a secret learnt late (a
+// credentials file read when the tracker starts) must reach writers built earlier.
+
+const USERINFO_IN_URI = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+// Very short "secrets" would mask ordinary words; a real password or token is longer.
+const MIN_SECRET_LENGTH = 3;
+
+const known = new Set<string>();
+
+/** `http://alice:s3cret@host:5000/x` -> `http://host:5000/x`: the form distill stores and shows. */
+export function stripUserinfo(uri: string): string {
+  return uri.replace(USERINFO_IN_URI, '$1');
+}
+
+/** Adds secrets to mask from now on (empty and very short values are ignored). */
+export function registerSecrets(...secrets: readonly (string | undefined)[]): void {
+  for (const secret of secrets) {
+    if (secret && secret.length >= MIN_SECRET_LENGTH) {
+      known.add(secret);
+      // The same secret written percent-encoded in a URI.
+      const encoded = encodeURIComponent(secret);
+      if (encoded !== secret) known.add(encoded);
+    }
+  }
+}
+
+/** The userinfo (user and password) of every URI in `text`, registered as secrets. */
+export function registerUriSecrets(text: string | undefined): void {
+  if (!text) return;
+  for (const match of text.matchAll(/\b[a-z][a-z0-9+.-]*:\/\/([^\s/?#@]+)@/gi)) {
+    const [user, password] = match[1].split(':');
+    registerSecrets(safeDecode(password), password);
+    // A user name alone (a token written as userinfo) is a secret too; `user:password` pairs keep the user visible.
+    if (password === undefined) registerSecrets(safeDecode(user), user);
+  }
+}
+
+/** Masks userinfo inside any URI in `text` and every occurrence of each known (or given) secret. */
+export function redact(text: string, extra: readonly (string | undefined)[] = []): string {
+  let clean = text.replace(USERINFO_IN_URI, '$1***@');
+  const secrets = [...known, ...extra.filter((s): s is string => Boolean(s && s.length >= MIN_SECRET_LENGTH))];
+  // Longest first: a secret that contains another is masked whole.
+  for (const secret of secrets.sort((a, b) => b.length - a.length)) clean = clean.split(secret).join('***');
+  return clean;
+}
+
+/** `value` with every string in it redacted (objects and arrays copied), for JSON written to disk or sent out. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, redactDeep(item)])) as T;
+  }
+  return value;
+}
+
+/** The former name of `redact`, with the secrets to mask given explicitly. */
+export function redactCredentials(text: string, secrets: readonly (string | undefined)[] = []): string {
+  return redact(text, secrets);
+}
+
+function safeDecode(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,36 @@
+// Replays what a run's journal (events.jsonl) holds and MLflow does not, from the `deliveredSeq` in its mlflow.json,
+// with the live tracker's own delivery code. Idempotent: a synced run gets nothing more, a partly synced one is
+// completed in the MLflow run it already has.
+import { UserError } from '../../errors.js';
+import type { WarnSink } from '../../plugins/run-services.js';
+import { readJournal } from '../run-journal.js';
+import type { MlflowClient } from './mlflow-client.js';
+import { MlflowRunDelivery, type DeliveryTarget } from './mlflow-run-delivery.js';
+import { readMlflowState } from './mlflow-sync-state.js';
+
+export interface MlflowSyncResult {
+  readonly runDir: string;
+  /** Events sent by this sync. */
+  readonly sent: number;
+  readonly deliveredSeq: number;
+  readonly totalEvents: number;
+  readonly trackingUri?: string;
+  readonly experimentId?: string;
+  readonly mlflowRunId?: string;
+  readonly error?: string;
+}
+
+export async function syncRun(runDir: string, client: MlflowClient, target: DeliveryTarget, log?: WarnSink): Promise<MlflowSyncResult> {
+  const totalEvents = readJournal(runDir).length;
+  const saved = readMlflowState(runDir);
+  try {
+    const delivery = MlflowRunDelivery.open(client, runDir, target, log);
+    const sent = await delivery.deliverJournal();
+    return { runDir, sent, deliveredSeq: delivery.deliveredSeq, totalEvents, trackingUri: client.trackingUri, experimentId: delivery.experimentId, mlflowRunId: delivery.mlflowRunId };
+  } catch (error) {
+    if (error instanceof UserError && !saved) throw error;
+    const state = readMlflowState(runDir);
+    const sent = (state?.deliveredSeq ?? 0) - (saved?.deliveredSeq ?? 0);
+    return { runDir, sent, deliveredSeq: state?.deliveredSeq ?? 0, totalEvents, trackingUri: state?.trackingUri ?? client.trackingUri, mlflowRunId: state?.runId, error: error instanceof Error ? error.message : String(error) };
+  }
+}
