@@ -37,7 +37,7 @@ describe('distill validate', () => {
     expect(plain.stderr).not.toMatch(/^\s+at /m);
     const debug = await runCli(['--debug', 'validate', `${manifests}/five-mistakes.json`]);
     expect(debug.stderr).toMatch(/^ManifestError: /m);
-    expect(debug.stderr).toMatch(/^\s+at .*load-manifest\.js/m);
+    expect(debug.stderr).toMatch(/^\s+at .*validate-manifest\.js/m);
     expect(debug.code).toBe(2);
   });
 

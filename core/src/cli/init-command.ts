@@ -20,9 +20,8 @@ interface InitExperimentOptions {
   readonly force?: boolean;
 }
 
-export function registerInitCommand(program: Command): void {
-  const init = program.command('init').description('start a plugin (TypeScript, with a test) or an experiment manifest');
-  init
+export function register(command: Command): void {
+  command
     .command('plugin')
     .description('write <dir>/<name>.ts, a typed plugin made with definePlugin, and <dir>/<name>.test.ts, a vitest test of it')
     .addOption(new Option('--kind <kind>', 'the kind of plugin').choices(PLUGIN_KINDS).makeOptionMandatory())
@@ -48,7 +47,7 @@ export function registerInitCommand(program: Command): void {
         ].join('\n'),
       );
     });
-  init
+  command
     .command('experiment')
     .description('write a manifest to start from, with "$schema" set for editor completion')
     .option('--from <example|file>', 'an example manifest (experiments/<name>.json) or a manifest file to copy', 'quickstart')

@@ -1,36 +1,25 @@
-// The distill CLI: one commander program; each command lives in its own file and registers itself here.
+// The distill CLI: one commander program. Every command is listed (for help and did-you-mean); only the one being
+// run is loaded (cli/commands.ts), each from its own file.
 import { Command, CommanderError } from 'commander';
 import { distillVersion } from '../version.js';
 import { reportFailure } from './report-failure.js';
+import { COMMANDS } from './commands.js';
 import { guardConsole } from '../secrets/console-guard.js';
 import { registerEnvironmentSecrets } from '../secrets/environment-secrets.js';
 import { registerUriSecrets } from '../secrets/redact.js';
-import { registerRunCommand } from './run-command.js';
-import { registerValidateCommand } from './validate-command.js';
-import { registerSchemaCommand } from './schema-command.js';
-import { registerPluginsCommand } from './plugins-command.js';
-import { registerSweepCommand } from './sweep-command.js';
-import { registerSyncCommand } from './sync-command.js';
-import { registerRunsCommand } from './runs-command.js';
-import { registerInitCommand } from './init-command.js';
-import { registerWorkerCommand } from './worker-command.js';
 
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('distill')
     .description('Declarative knowledge-distillation experiments on TensorFlow.js')
     .version(distillVersion(), '-V, --version')
     .option('--debug', 'print stack traces for every error')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerValidateCommand(program);
-  registerRunCommand(program);
-  registerSchemaCommand(program);
-  registerPluginsCommand(program);
-  registerSweepCommand(program);
-  registerSyncCommand(program);
-  registerRunsCommand(program);
-  registerInitCommand(program);
-  registerWorkerCommand(program);
+  const wanted = commandName(argv);
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    const command = program.command(name).description(entry.description);
+    if (name === wanted) (await entry.load()).register(command);
+  }
   return program;
 }
 
@@ -40,8 +29,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerEnvironmentSecrets(process.env);
   for (const arg of argv) registerUriSecrets(arg);
   guardConsole();
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
@@ -50,4 +39,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     return reportFailure(error, argv.includes('--debug'));
   }
+}
+
+/** The command argv names (`distill run x.json` → run; `distill help run` → run), if any. */
+function commandName(argv: readonly string[]): string | undefined {
+  const words = argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const first = words[0] === 'help' ? words[1] : words[0];
+  return first !== undefined && first in COMMANDS ? first : undefined;
 }

@@ -1,9 +1,7 @@
 // Options shared by every command that reads a manifest or loads plugins: `--set` overrides and `--plugin` modules.
 import type { Command } from 'commander';
 import type { PluginHost } from '../plugins/plugin-host.js';
-import { createPluginHost } from '../plugins/create-plugin-host.js';
-import { readManifest } from '../manifest/read-manifest.js';
-import { pluginHostForManifest } from '../manifest/open-manifest.js';
+import { readDefaultCatalogs, type PluginListings } from '../plugins/plugin-catalog.js';
 import { collect } from './option-parsers.js';
 
 /** What commander hands the action (arrays absent when the flag was not given). */
@@ -24,8 +22,23 @@ export function addManifestOptions(command: Command): Command {
   return addPluginOption(addOverrideOption(command));
 }
 
+/**
+ * The plugins commands that only list them see: read from the default packages' catalogs when no custom plugin is
+ * asked for (nothing imported), else the registries of a host with the custom plugins loaded too.
+ */
+export async function pluginListingsFor(options: ManifestOptions & { readonly manifest?: string }): Promise<PluginListings> {
+  const catalogs = !options.manifest && !(options.plugin ?? []).length ? readDefaultCatalogs() : undefined;
+  return catalogs ?? (await pluginHostFor(options)).registries;
+}
+
 /** The host for commands that take an optional `--manifest`: its custom plugins are loaded too. */
 export async function pluginHostFor(options: ManifestOptions & { readonly manifest?: string }): Promise<PluginHost> {
+  // Imported here: listing from catalogs needs neither the loader nor inversify.
+  const [{ createPluginHost }, { readManifest }, { pluginHostForManifest }] = await Promise.all([
+    import('../plugins/create-plugin-host.js'),
+    import('../manifest/read-manifest.js'),
+    import('../manifest/open-manifest.js'),
+  ]);
   const cliPlugins = options.plugin ?? [];
   if (!options.manifest) return createPluginHost({ cliPlugins });
   return pluginHostForManifest(await readManifest(options.manifest), { overrides: options.set ?? [], cliPlugins });

@@ -1,9 +1,9 @@
 // `distill plugins`: every registered plugin by kind, with its one-line description, params and source.
 import { Option, type Command } from 'commander';
 import { PLUGIN_KINDS, type PluginKind } from '../plugins/plugin-kind.js';
-import type { PluginDefinition } from '../plugins/plugin-definition.js';
+import type { PluginMetadata } from '../plugins/plugin-definition.js';
 import type { JsonSchema } from '../plugins/json-schema.js';
-import { addManifestOptions, pluginHostFor, type ManifestOptions } from './manifest-options.js';
+import { addManifestOptions, pluginListingsFor, type ManifestOptions } from './manifest-options.js';
 
 interface PluginsOptions extends ManifestOptions {
   readonly kind?: PluginKind;
@@ -11,28 +11,26 @@ interface PluginsOptions extends ManifestOptions {
   readonly json?: boolean;
 }
 
-export function registerPluginsCommand(program: Command): void {
-  const command = program
-    .command('plugins')
-    .description('list the registered plugins by kind, with their params')
+export function register(command: Command): void {
+  command
     .addOption(new Option('--kind <kind>', 'only plugins of this kind').choices(PLUGIN_KINDS))
     .option('--manifest <file>', 'also list the custom plugins this manifest loads')
     .option('--json', 'print JSON (kind, name, description, source, version, paramsSchema)');
   addManifestOptions(command)
     .addHelpText('after', '\nExamples:\n  distill plugins\n  distill plugins --kind loss\n  distill plugins --manifest experiments/custom.json --json')
     .action(async (options: PluginsOptions) => {
-      const host = await pluginHostFor(options);
-      const plugins = (options.kind ? [options.kind] : PLUGIN_KINDS).flatMap((kind) => host.registries[kind].list() as PluginDefinition[]);
+      const listings = await pluginListingsFor(options);
+      const plugins = (options.kind ? [options.kind] : PLUGIN_KINDS).flatMap((kind) => listings[kind].list() as PluginMetadata[]);
       process.stdout.write(options.json ? `${JSON.stringify(plugins.map(pluginJson), null, 2)}\n` : describePlugins(plugins));
     });
 }
 
-function pluginJson({ kind, name, description, source, version, paramsSchema }: PluginDefinition) {
+function pluginJson({ kind, name, description, source, version, paramsSchema }: PluginMetadata) {
   return { kind, name, description, source: source ?? null, version: version ?? null, paramsSchema };
 }
 
 /** Text listing: a heading per kind, a line per plugin, an indented line per param. */
-export function describePlugins(plugins: readonly PluginDefinition[]): string {
+export function describePlugins(plugins: readonly PluginMetadata[]): string {
   const lines: string[] = [];
   for (const kind of PLUGIN_KINDS) {
     const ofKind = plugins.filter((plugin) => plugin.kind === kind);

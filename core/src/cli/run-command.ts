@@ -20,10 +20,8 @@ interface RunOptions extends ManifestOptions {
   json?: boolean;
 }
 
-export function registerRunCommand(program: Command): void {
-  const command = program
-    .command('run')
-    .description('train a student from a manifest: teacher stage if needed, distillation, baseline, evaluation')
+export function register(command: Command): void {
+  command
     .argument('<manifest>', 'experiment manifest (JSON)');
   addManifestOptions(command)
     .option('--out <dir>', 'directory that receives the run directory', 'runs')

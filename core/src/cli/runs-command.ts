@@ -18,10 +18,8 @@ export interface LocalRunRow {
   readonly mlflow: string;
 }
 
-export function registerRunsCommand(program: Command): void {
-  program
-    .command('runs')
-    .description('list local runs: id, name, status, key metrics, and whether MLflow has them (see distill sync)')
+export function register(command: Command): void {
+  command
     .argument('[runsDir]', 'directory of runs', 'runs')
     .option('--json', 'print the rows as JSON')
     .action((runsDir: string, options: { json?: boolean }) => {

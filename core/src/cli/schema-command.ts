@@ -3,11 +3,11 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { UserError } from '../errors.js';
 import { PLUGIN_KINDS, type PluginKind } from '../plugins/plugin-kind.js';
-import type { PluginHost } from '../plugins/plugin-host.js';
-import type { PluginDefinition } from '../plugins/plugin-definition.js';
+import type { PluginMetadata } from '../plugins/plugin-definition.js';
+import type { PluginListings } from '../plugins/plugin-catalog.js';
 import { composeEditorSchema } from '../manifest/compose-schema.js';
 import { unknownPluginMessage } from '../manifest/validate-references.js';
-import { addManifestOptions, pluginHostFor, type ManifestOptions } from './manifest-options.js';
+import { addManifestOptions, pluginListingsFor, type ManifestOptions } from './manifest-options.js';
 
 interface SchemaOptions extends ManifestOptions {
   readonly out?: string;
@@ -16,10 +16,8 @@ interface SchemaOptions extends ManifestOptions {
   readonly manifest?: string;
 }
 
-export function registerSchemaCommand(program: Command): void {
-  const command = program
-    .command('schema')
-    .description('print the manifest JSON Schema with the params of every registered plugin (for editors), or one plugin\'s params schema')
+export function register(command: Command): void {
+  command
     .option('--out <file>', 'write the schema to a file instead of printing it')
     .addOption(new Option('--kind <kind>', 'with --type: the kind of plugin').choices(PLUGIN_KINDS))
     .option('--type <name>', 'print only this plugin\'s params schema')
@@ -27,8 +25,8 @@ export function registerSchemaCommand(program: Command): void {
   addManifestOptions(command)
     .addHelpText('after', '\nExamples:\n  distill schema --out schemas/distill.schema.json\n  distill schema --kind loss --type kl-divergence')
     .action(async (options: SchemaOptions) => {
-      const host = await pluginHostFor(options);
-      const schema = options.type ? findPlugin(host, options.type, options.kind).paramsSchema : composeEditorSchema(host.registries);
+      const listings = await pluginListingsFor(options);
+      const schema = options.type ? findPlugin(listings, options.type, options.kind).paramsSchema : composeEditorSchema(listings);
       const text = `${JSON.stringify(schema, null, 2)}\n`;
       if (options.out) {
         await writeFile(options.out, text);
@@ -39,14 +37,14 @@ export function registerSchemaCommand(program: Command): void {
     });
 }
 
-function findPlugin(host: PluginHost, type: string, kind: PluginKind | undefined): PluginDefinition {
-  const kinds = kind ? [kind] : PLUGIN_KINDS.filter((candidate) => host.registries[candidate].has(type));
+function findPlugin(listings: PluginListings, type: string, kind: PluginKind | undefined): PluginMetadata {
+  const kinds = kind ? [kind] : PLUGIN_KINDS.filter((candidate) => listings[candidate].has(type));
   if (kinds.length > 1) throw new UserError(`"${type}" names plugins of several kinds (${kinds.join(', ')}); choose one with --kind`);
   if (kinds.length === 0) {
-    const names = PLUGIN_KINDS.flatMap((candidate) => host.registries[candidate].names());
+    const names = PLUGIN_KINDS.flatMap((candidate) => listings[candidate].names());
     throw new UserError(unknownPluginMessage(kind ?? 'plugin', type, names));
   }
-  const registry = host.registries[kinds[0]];
+  const registry = listings[kinds[0]];
   if (!registry.has(type)) throw new UserError(unknownPluginMessage(kinds[0], type, registry.names()));
   return registry.get(type);
 }

@@ -41,10 +41,8 @@ interface SweepOptions {
 /** Runs the trials: child processes here, or BullMQ workers with --queue. */
 type SweepExecutor = (ChildProcessExecutor | QueueExecutor) & TrialExecutor;
 
-export function registerSweepCommand(program: Command): void {
-  const command = program
-    .command('sweep')
-    .description('run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable')
+export function register(command: Command): void {
+  command
     .argument('[manifest]', 'a manifest with a "sweep" section, or a sweep file naming its base manifest');
   addManifestOptions(command)
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the spec\'s concurrency, else the CPU cores)', positiveInteger)

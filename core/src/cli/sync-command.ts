@@ -6,10 +6,8 @@ import { createPluginHost } from '../plugins/create-plugin-host.js';
 import { stderrWarnings } from '../plugins/run-services.js';
 import { syncRuns, type RunSyncResult } from '../tracking/sync-runs.js';
 
-export function registerSyncCommand(program: Command): void {
-  program
-    .command('sync')
-    .description('send to MLflow whatever local runs have not delivered yet (idempotent: nothing is sent twice)')
+export function register(command: Command): void {
+  command
     .argument('<dir>', 'a run directory, or a directory of runs (e.g. runs/)')
     .option('--tracking-uri <uri>', 'MLflow server (default: the server each run was sent to, else MLFLOW_TRACKING_URI)')
     .action(async (dir: string, options: { trackingUri?: string }) => {

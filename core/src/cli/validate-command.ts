@@ -6,10 +6,8 @@ import { createSemanticContext } from '../manifest/semantic-context.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
 
-export function registerValidateCommand(program: Command): void {
-  const command = program
-    .command('validate')
-    .description('check a manifest: its structure, plugin types and params, and the plugins\' own checks')
+export function register(command: Command): void {
+  command
     .argument('<manifest>', 'experiment manifest (.json)')
     .option('--print', 'print the resolved manifest, defaults filled in, instead of the summary');
   addManifestOptions(command)

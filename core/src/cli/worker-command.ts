@@ -17,10 +17,8 @@ interface WorkerOptions {
   plugin: string[];
 }
 
-export function registerWorkerCommand(program: Command): void {
-  program
-    .command('worker')
-    .description('run the trials of queue sweeps (distill sweep --queue) pulled from Redis, until stopped')
+export function register(command: Command): void {
+  command
     .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[:password@]host:6379[/db] or rediss://…')
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the trials\' run directories', 'runs')

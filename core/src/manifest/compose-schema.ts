@@ -1,8 +1,8 @@
 // The schema editors read: the experiment schema plus, per plugin reference, the registered names (completion) and
 // each plugin's params schema (checked through if/then on `type`), so VS Code checks a manifest as it is typed.
 import type { JsonSchema } from '../plugins/json-schema.js';
-import type { PluginDefinition } from '../plugins/plugin-definition.js';
-import type { PluginRegistries } from '../plugins/plugin-registry.js';
+import type { PluginMetadata } from '../plugins/plugin-definition.js';
+import type { PluginListings } from '../plugins/plugin-catalog.js';
 import { PLUGIN_KINDS } from '../plugins/plugin-kind.js';
 import { experimentSchema } from './experiment-schema.js';
 import { REFERENCE_DEFINITIONS } from './plugin-references.js';
@@ -11,7 +11,7 @@ import { paramsValidator } from './params-validator.js';
 
 export const EDITOR_SCHEMA_ID = 'https://distill.dev/schemas/distill.schema.json';
 
-export function composeEditorSchema(registries: PluginRegistries): JsonSchema {
+export function composeEditorSchema(registries: PluginListings): JsonSchema {
   const schema = experimentSchema();
   const definitions = (schema.definitions ??= {});
   schema.$id = EDITOR_SCHEMA_ID;
@@ -29,7 +29,7 @@ export function composeEditorSchema(registries: PluginRegistries): JsonSchema {
   return schema;
 }
 
-function withPlugins(reference: JsonSchema, plugins: readonly PluginDefinition[]): JsonSchema {
+function withPlugins(reference: JsonSchema, plugins: readonly PluginMetadata[]): JsonSchema {
   const type = reference.properties?.type ?? {};
   return {
     ...reference,
@@ -44,11 +44,11 @@ function withPlugins(reference: JsonSchema, plugins: readonly PluginDefinition[]
   };
 }
 
-function paramsDefinition(plugin: PluginDefinition): string {
+function paramsDefinition(plugin: PluginMetadata): string {
   return `${plugin.kind}.${plugin.name}.params`;
 }
 
-function paramsRef(plugin: PluginDefinition): string {
+function paramsRef(plugin: PluginMetadata): string {
   return `#/definitions${toPointer([paramsDefinition(plugin)])}`;
 }
 

@@ -1,6 +1,6 @@
 // @distill/core/manifest: read a manifest, load the plugins it names, validate it (every issue placed in the file),
 // apply `--set` overrides, and compose the editor schema.
-export { openManifest, type OpenManifestOptions, type OpenedManifest } from './open-manifest.js';
+export { openManifest, pluginHostForManifest, type OpenManifestOptions, type OpenedManifest } from './open-manifest.js';
 export { validateManifest, type LoadedManifest, type ValidateManifestOptions } from './validate-manifest.js';
 export { readManifest } from './read-manifest.js';
 export { parseManifestText, type ParsedManifest } from './parse-manifest-text.js';

@@ -1,6 +1,6 @@
 // Validators for the params schemas plugins declare: compiled once per plugin, defaults filled in.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { PluginDefinition } from '../plugins/plugin-definition.js';
+import type { PluginDefinition, PluginMetadata } from '../plugins/plugin-definition.js';
 import { UserError } from '../errors.js';
 import { createManifestAjv } from './manifest-ajv.js';
 import { schemaIssues } from './schema-issues.js';
@@ -8,7 +8,7 @@ import { schemaIssues } from './schema-issues.js';
 const ajv = createManifestAjv();
 const compiled = new WeakMap<object, ValidateFunction>();
 
-export function paramsValidator(plugin: PluginDefinition): ValidateFunction {
+export function paramsValidator(plugin: PluginMetadata): ValidateFunction {
   let validate = compiled.get(plugin.paramsSchema);
   if (!validate) {
     // Plugins are compiled into one ajv instance, where two schemas with one `$id` would clash; params need no id.

@@ -7,7 +7,7 @@ import { displayPath } from '../display-path.js';
 import { DEFAULT_PLUGIN_PACKAGES } from './default-plugins.js';
 import { loadPluginModule, type PluginSource } from './plugin-loader.js';
 import { PluginHost } from './plugin-host.js';
-import { MalformedPluginError, PluginConflictError } from './plugin-registry.js';
+import { MalformedPluginError, PluginConflictError } from './plugin-errors.js';
 
 export interface PluginHostOptions {
   /** The manifest's `plugins`: paths relative to `baseDir`, or package names resolved from it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerModule, inject } from 'inversify';
-import { MalformedPluginError } from './plugin-registry.js';
+import { MalformedPluginError } from './plugin-errors.js';
 import { PLUGIN_TOKENS } from './plugin-tokens.js';
 import { PluginHost } from './plugin-host.js';
 import { pluginModule } from './plugin-module.js';

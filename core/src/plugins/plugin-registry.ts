@@ -7,31 +7,11 @@ import { isClassPlugin } from './plugin-definition.js';
 import type { PluginInstanceOf } from './plugin-instances.js';
 import { PLUGIN_TOKENS } from './plugin-tokens.js';
 import { BuildContext, PluginParams } from './build-context.js';
-import { suggestion } from './did-you-mean.js';
+import { MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
+
+export { MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
 import { Environment, RunIdentity, stderrWarnings, WarnSink, type RunServices } from './run-services.js';
 import { describeDefinition, pluginDefinitionProblems } from './plugin-shape.js';
-
-export class PluginConflictError extends Error {
-  constructor(kind: PluginKind, name: string, first: string, second: string) {
-    super(`two ${kind} plugins are named "${name}": one from ${first}, one from ${second}; rename one of them`);
-    this.name = 'PluginConflictError';
-  }
-}
-
-/** A contribution (through a package's own ContainerModule) that is not a usable plugin definition. */
-export class MalformedPluginError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedPluginError';
-  }
-}
-
-export class UnknownPluginError extends Error {
-  constructor(readonly kind: PluginKind, readonly requested: string, readonly known: readonly string[]) {
-    super(`unknown ${kind} "${requested}"; ${suggestion(requested, known)}`);
-    this.name = 'UnknownPluginError';
-  }
-}
 
 const PluginInstance = Symbol.for('distill.PluginInstance');
 
