@@ -35,8 +35,12 @@ describe('the custom-plugin example', () => {
     const cosine = metrics.filter((point) => point.key === 'student/train/loss/cosine-hint').map((point) => point.value);
     expect(cosine.every((value) => value >= 0 && value <= 2)).toBe(true);
     expect(cosine[cosine.length - 1]).toBeLessThan(cosine[0]);
-    // The projection the loss trained is saved with the student.
-    expect(JSON.parse(readFileSync(join(runDir, 'student', 'loss-variables.json'), 'utf8'))).toBeTruthy();
+    // The projection the loss trained is saved with the student: a 32 → 128 kernel and its bias (student hidden1 has
+    // 32 units, the teacher's 128), named after the loss term.
+    const saved = JSON.parse(readFileSync(join(runDir, 'student', 'loss-variables.json'), 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
+    const shapes = saved.weightsManifest.flatMap((group) => group.weights).map(({ name, shape }) => [name.replace(/_\d+$/, ''), shape]);
+    expect(shapes.map(([, shape]) => shape)).toEqual([[32, 128], [128]]);
+    expect(shapes.every(([name]) => String(name).startsWith('cosine-hint/'))).toBe(true);
     expect(readFileSync(join(runDir, 'run.log'), 'utf8')).toContain('dataset jsonl-records: 420 train, 60 validation, 120 test, 10 classes');
   });
 
