@@ -1,18 +1,16 @@
-// Every built-in loss against the PyTorch reference vectors of ../shared/reference/golden-losses.json, to 1e-5, on the
-// wasm backend (distill's default) and on cpu.
+// Every built-in loss against the PyTorch reference vectors of test/fixtures/golden/losses.json, to 1e-5, on the wasm
+// backend (distill's default) and on cpu. The definitions they follow: docs/loss-conventions.md.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { UNLABELED, type DistillLoss, type LossInputs, type PluginDefinition } from '@distill/core';
+import { buildPlugin, UNLABELED, type DistillLoss, type LossInputs, type PluginDefinition } from '@distill/core';
 import klDivergence from './kl-divergence.js';
 import crossEntropy from './cross-entropy.js';
 import featureMse from './feature-mse.js';
-import { buildPlugin } from '../../test-support/build-plugin.js';
 import { lossInputs } from '../../test-support/loss-inputs.js';
 
-// The repository's sibling `shared/` folder (the same layout in development and in CI).
-const goldenPath = fileURLToPath(new URL('../../../../shared/reference/golden-losses.json', import.meta.url));
+const goldenPath = fileURLToPath(new URL('../../../test/fixtures/golden/losses.json', import.meta.url));
 
 interface GoldenCase {
   loss: string;
