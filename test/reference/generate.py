@@ -163,13 +163,6 @@ def dkd_warm_up():
 def logit_standardization_cases():
     rng = rng_for('logit-standardization')
     student, teacher = random_values(rng, (4, 5), 2.0), random_values(rng, (4, 5), 10.0)
-    standardize = {
-        'name': 'Z-scores of 4 samples, 5 classes',
-        'kind': 'standardize',
-        'params': {'epsilon': ls.EPSILON},
-        'inputs': {'logits': teacher.tolist()},
-        'expected': {'standardized': [ls.standardize(t).tolist() for t in teacher]},
-    }
     kd = golden_case(
         'KD on standardised logits, base temperature 2; the teacher logits 5x larger than the student ones',
         {'temperature': ls.BASE_TEMPERATURE, 'epsilon': ls.EPSILON}, {'studentLogits': student, 'teacherLogits': teacher},
@@ -181,7 +174,12 @@ def logit_standardization_cases():
         lambda studentLogits, teacherLogits, labels: ls.standardized_dkd_loss(
             studentLogits, teacherLogits, labels, params['alpha'], params['beta'], params['temperature']),
         ['studentLogits'])
-    return [standardize, {'kind': 'kd', **kd}, {'kind': 'dkd', **standardized_dkd}]
+    return [{'kind': 'kd', **kd}, {'kind': 'dkd', **standardized_dkd}]
+
+
+def logit_standardization_z_scores():
+    logits = random_values(rng_for('logit-standardization z-scores'), (4, 5), 10.0)
+    return {'epsilon': ls.EPSILON, 'logits': logits.tolist(), 'standardized': [ls.standardize(z).tolist() for z in logits]}
 
 
 def unit_rows(rng, shape):
@@ -231,24 +229,24 @@ def crd_cases():
     return cases
 
 
+# method: (paper, cases, extra keys of its fixture)
 METHODS = {
-    'attention-transfer': ('Zagoruyko & Komodakis, Paying More Attention to Attention, ICLR 2017', attention_transfer_cases),
-    'fitnets': ('Romero et al., FitNets: Hints for Thin Deep Nets, ICLR 2015', fitnets_cases),
-    'pkt': ('Passalis & Tefas, Learning Deep Representations with Probabilistic Knowledge Transfer, ECCV 2018', pkt_cases),
-    'rkd': ('Park, Kim, Lu & Cho, Relational Knowledge Distillation, CVPR 2019', rkd_cases),
-    'similarity-preserving': ('Tung & Mori, Similarity-Preserving Knowledge Distillation, ICCV 2019', similarity_preserving_cases),
-    'dkd': ('Zhao, Cui, Song, Qiu & Liang, Decoupled Knowledge Distillation, CVPR 2022', dkd_cases),
-    'logit-standardization': ('Sun, Ren, Li, Wang & Cao, Logit Standardization in Knowledge Distillation, CVPR 2024', logit_standardization_cases),
-    'crd': ('Tian, Krishnan & Isola, Contrastive Representation Distillation, ICLR 2020', crd_cases),
+    'attention-transfer': ('Zagoruyko & Komodakis, Paying More Attention to Attention, ICLR 2017', attention_transfer_cases, {}),
+    'fitnets': ('Romero et al., FitNets: Hints for Thin Deep Nets, ICLR 2015', fitnets_cases, {}),
+    'pkt': ('Passalis & Tefas, Learning Deep Representations with Probabilistic Knowledge Transfer, ECCV 2018', pkt_cases, {}),
+    'rkd': ('Park, Kim, Lu & Cho, Relational Knowledge Distillation, CVPR 2019', rkd_cases, {}),
+    'similarity-preserving': ('Tung & Mori, Similarity-Preserving Knowledge Distillation, ICCV 2019', similarity_preserving_cases, {}),
+    'dkd': ('Zhao, Cui, Song, Qiu & Liang, Decoupled Knowledge Distillation, CVPR 2022', dkd_cases, {'warmUp': dkd_warm_up}),
+    'logit-standardization': ('Sun, Ren, Li, Wang & Cao, Logit Standardization in Knowledge Distillation, CVPR 2024', logit_standardization_cases,
+                              {'zScores': logit_standardization_z_scores}),
+    'crd': ('Tian, Krishnan & Isola, Contrastive Representation Distillation, ICLR 2020', crd_cases, {}),
 }
 
 
 def fixture(method):
-    paper, cases = METHODS[method]
+    paper, cases, extras = METHODS[method]
     content = {'method': method, 'paper': paper, 'reference': f'test/reference/{method.replace("-", "_")}.py', 'generator': GENERATOR, 'cases': cases()}
-    if method == 'dkd':
-        content['warmUp'] = dkd_warm_up()
-    return content
+    return {**content, **{key: make() for key, make in extras.items()}}
 
 
 def dumps(content):
