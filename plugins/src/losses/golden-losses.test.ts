@@ -1,5 +1,5 @@
-// Every built-in loss against the PyTorch reference vectors of ../shared/reference/golden-losses.json, to 1e-5, on the
-// wasm backend (distill's default) and on cpu.
+// Every built-in loss against the PyTorch reference vectors of test/fixtures/golden/losses.json, to 1e-5, on the wasm
+// backend (distill's default) and on cpu. The definitions they follow: docs/loss-conventions.md.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +9,7 @@ import klDivergence from './kl-divergence.js';
 import crossEntropy from './cross-entropy.js';
 import featureMse from './feature-mse.js';
 
-// The repository's sibling `shared/` folder (the same layout in development and in CI).
-const goldenPath = fileURLToPath(new URL('../../../../shared/reference/golden-losses.json', import.meta.url));
+const goldenPath = fileURLToPath(new URL('../../../test/fixtures/golden/losses.json', import.meta.url));
 
 interface GoldenCase {
   loss: string;

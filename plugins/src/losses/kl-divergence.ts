@@ -1,5 +1,5 @@
 // The `kl-divergence` loss: output distillation (Hinton et al. 2015), KL(teacher ‖ student) between the softened
-// distributions, summed over classes, averaged over the batch, times T² by default (see kd-conventions.md).
+// distributions, summed over classes, averaged over the batch, times T² by default (docs/loss-conventions.md).
 import * as tf from '@tensorflow/tfjs';
 import { definePlugin, scheduledNumberSchema, valueAt, type DistillLoss, type ScheduledNumber } from '@distill/core';
 import { stopGradient } from './stop-gradient.js';
