@@ -42,6 +42,13 @@ describe('distill run with MLFLOW_TRACKING_URI', () => {
     expect(run.info.run_name).toBe('small');
     const params = Object.fromEntries(run.data.params.map((p) => [p.key, p.value]));
     expect(params).toMatchObject({ 'losses.0.params.temperature': '4', 'losses.0.weight': '0.9', 'training.batchSize': '32', 'dataset.type': 'synthetic' });
+    // What ran is recorded: the tracker MLFLOW_TRACKING_URI chose, where it sent the run, and why.
+    expect(params).toMatchObject({ 'tracking.type': 'mlflow', 'tracking.params.trackingUri': uri, 'tracking.params.experimentName': 'distill-e2e' });
+    expect(tagsOf(run)['distill.tracking.chosenBy']).toBe('MLFLOW_TRACKING_URI');
+    expect(JSON.parse(readFileSync(join(runDir, 'manifest.resolved.json'), 'utf8')).tracking).toEqual({
+      type: 'mlflow',
+      params: { trackingUri: uri, experimentName: 'distill-e2e', flushTimeoutSeconds: 30, retryIntervalSeconds: 10 },
+    });
     const tags = tagsOf(run);
     expect(tags).toMatchObject({ 'mlflow.runName': 'small', 'mlflow.source.type': 'LOCAL', 'mlflow.note.content': 'synthetic clusters, for tests' });
     expect(tags['mlflow.user']).toBeTruthy();
