@@ -3,10 +3,11 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { redact } from '../secrets/redact.js';
+import type { WarnSink } from '../plugins/run-services.js';
 
-export interface RunLog {
+/** A run's log is where its plugins' and trackers' warnings go: a `WarnSink` with more levels. */
+export interface RunLog extends WarnSink {
   info(message: string): void;
-  warn(message: string): void;
   /** Lines for the log file only (stack traces of failures). */
   debug(message: string): void;
   /** Lines for the terminal only (progress fallbacks), not the log file. */

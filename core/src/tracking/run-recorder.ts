@@ -3,10 +3,7 @@
 import { relative } from 'node:path';
 import type { MetricPoint, RunEvent, RunStatus, Tracker } from '../plugins/tracker-plugin.js';
 import { RunJournal } from './run-journal.js';
-
-export interface RecorderLog {
-  warn(message: string): void;
-}
+import type { WarnSink } from '../plugins/run-services.js';
 
 export class RunRecorder {
   private readonly journal: RunJournal;
@@ -16,7 +13,7 @@ export class RunRecorder {
   constructor(
     readonly runDir: string,
     private readonly trackers: readonly Tracker[],
-    private readonly log: RecorderLog,
+    private readonly log: WarnSink,
   ) {
     this.journal = new RunJournal(runDir);
   }

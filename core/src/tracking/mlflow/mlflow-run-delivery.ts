@@ -9,6 +9,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { RecordedEvent } from '../../plugins/tracker-plugin.js';
+import type { WarnSink } from '../../plugins/run-services.js';
 import { UserError } from '../../errors.js';
 import { readJournal } from '../run-journal.js';
 import type { MlflowClient } from './mlflow-client.js';
@@ -36,10 +37,6 @@ export interface DeliveryTarget {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export interface DeliveryLog {
-  warn(message: string): void;
-}
-
 type RunStarted = Extract<RecordedEvent, { type: 'run-started' }>;
 type DataEvent = Extract<RecordedEvent, { type: 'params' | 'tags' | 'metrics' }>;
 
@@ -59,14 +56,14 @@ export class MlflowRunDelivery {
     private readonly client: MlflowClient,
     readonly runDir: string,
     private state: MlflowSyncState,
-    private readonly log: DeliveryLog,
+    private readonly log: WarnSink,
   ) {}
 
   /**
    * Opens the delivery of the run in `runDir`, continuing from its `mlflow.json` when there is one. `target` fills in
    * what `mlflow.json` does not already say (the configuration the run started with wins).
    */
-  static open(client: MlflowClient, runDir: string, target: DeliveryTarget = {}, log: DeliveryLog = { warn: () => undefined }): MlflowRunDelivery {
+  static open(client: MlflowClient, runDir: string, target: DeliveryTarget = {}, log: WarnSink = { warn: () => undefined }): MlflowRunDelivery {
     const saved = readMlflowState(runDir);
     if (saved?.runId && saved.trackingUri !== client.trackingUri) {
       throw new UserError(`run ${runDir} is tracked in MLflow at ${saved.trackingUri} (run ${saved.runId}), not at ${client.trackingUri}`, {
