@@ -24,6 +24,7 @@ import { SweepParentRun, SWEEP_ID_TAG, PARENT_RUN_TAG, sweepTrackingTarget } fro
 import { createProposer } from '../sweep/trial-proposer.js';
 import { formatRanking } from '../sweep/sweep-ranking.js';
 import { collect } from './repeatable-option.js';
+import { REPORT_FILE, writeReport } from '../report/write-report.js';
 
 interface SweepOptions {
   set: string[];
@@ -34,6 +35,7 @@ interface SweepOptions {
   resume?: string;
   queue?: string;
   quiet?: boolean;
+  report?: boolean;
 }
 
 /** Runs the trials: child processes here, or BullMQ workers with --queue. */
@@ -52,6 +54,7 @@ export function registerSweepCommand(program: Command): void {
     .option('--resume <sweepDir>', 'continue an interrupted sweep, skipping its finished trials')
     .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[:password@]host:6379[/db] or rediss://…')
     .option('--quiet', 'no live table or progress lines on stderr')
+    .option('--report', 'write an HTML report of the sweep (report.html in the sweep directory) when it ends')
     .action(async (file: string | undefined, options: SweepOptions) => {
       process.exitCode = await sweepCommand(file, options);
     });
@@ -142,7 +145,9 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   } finally {
     signals.dispose();
     reporter.close();
-    await parent?.end(record, sweepDir);
+    const report = options.report ? sweepReport(sweepDir) : undefined;
+    await parent?.end(record, sweepDir, report ? [REPORT_FILE] : []);
+    if (report) process.stdout.write(`report: ${report}\n`);
   }
   process.stdout.write(`${formatRanking(record)}\nsweep directory: ${sweepDir}\n`);
   if (record.status === 'interrupted') {
@@ -155,6 +160,16 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
     return 1;
   }
   return 0;
+}
+
+/** The sweep's HTML report, written from its directory as it stands; a failure to write it is a warning. */
+function sweepReport(sweepDir: string): string | undefined {
+  try {
+    return writeReport([sweepDir]).file;
+  } catch (error) {
+    process.stderr.write(`warning: could not write the sweep's report: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }
 
 function newRecord(opened: OpenedSweep, sweepDir: string, overrides: string[], plugins: string[], concurrency: number): SweepRecord {

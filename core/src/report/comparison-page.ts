@@ -5,6 +5,7 @@ import { flattenManifest } from '../run/flatten-manifest.js';
 import { chartSpec, PALETTE } from './chart-theme.js';
 import { epochCurve, stepCurve } from './curve-points.js';
 import { count, duration, percent, points, times, when } from './format.js';
+import type { JsonObject } from './json-checks.js';
 import { curveSpec } from './learning-curve-charts.js';
 import { ROLES } from './model-charts.js';
 import type { Block, Cell, Chart, Notice, ReportPage, Row, Section } from './page-model.js';
@@ -31,15 +32,17 @@ const MEASURES: readonly Measure[] = [
 export function comparisonPage(runs: readonly RunData[]): ReportPage {
   const labels = runs.map(runLabel);
   const colors = runs.map((_, i) => PALETTE[i % PALETTE.length]);
+  const differs = differingFields(runs.map((r) => r.manifest));
   return {
     kind: 'comparison',
     title: `${runs.length} runs compared`,
     facts: [
       { label: 'runs', value: [...new Set(runs.map((r) => r.name))].join(', ') },
+      { label: 'they differ in', value: differs.differs.length > 0 ? differs.differs.join(', ') : 'nothing in their manifests' },
       ...(runs.every((r) => setupText(r.manifest) === setupText(runs[0].manifest)) && setupText(runs[0].manifest) ? [{ label: 'setup', value: setupText(runs[0].manifest)! }] : []),
     ],
     notices: comparisonNotices(runs, labels),
-    sections: [runsSection(runs, labels, colors), differencesSection(runs, labels), curvesSection(runs, labels, colors), testSection(runs, labels, colors)],
+    sections: [runsSection(runs, labels, colors), differencesSection(differs, labels), curvesSection(runs, labels, colors), testSection(runs, labels, colors)],
     sources: runs.map((r) => r.dir),
   };
 }
@@ -61,9 +64,8 @@ function runsSection(runs: readonly RunData[], labels: readonly string[], colors
   });
   const rows: Row[] = runs.map((run, i) => ({
     cells: [
-      { text: labels[i], swatch: colors[i], title: run.dir },
+      { text: labels[i], swatch: colors[i], title: `${run.dir}, started ${when(run.startTime)}` },
       { text: run.partial ? `${run.status} · partial` : run.status, tone: statusTone(run.status) === 'good' ? undefined : statusTone(run.status) },
-      { text: when(run.startTime) },
       { text: duration(run.summary?.durationMs), sort: run.summary?.durationMs ?? NaN },
       ...measures.map((m, j): Cell => {
         const value = run.summary?.metrics[m.key];
@@ -80,18 +82,29 @@ function runsSection(runs: readonly RunData[], labels: readonly string[], colors
       table: {
         id: 'runs-table',
         sortable: true,
-        columns: [{ label: 'run' }, { label: 'status' }, { label: 'started' }, { label: 'duration', numeric: true }, ...measures.map((m) => ({ label: m.label, numeric: true, title: m.key }))],
+        columns: [{ label: 'run' }, { label: 'status' }, { label: 'duration', numeric: true }, ...measures.map((m) => ({ label: m.label, numeric: true, title: m.key }))],
         rows,
       },
     }],
   };
 }
 
-function differencesSection(runs: readonly RunData[], labels: readonly string[]): Section {
-  const flat = runs.map((run) => (run.manifest ? flattenManifest(run.manifest) : undefined));
+interface ManifestFields {
+  /** Each run's manifest as dotted keys (undefined: the run has none). */
+  readonly flat: readonly (Record<string, string> | undefined)[];
+  readonly differs: readonly string[];
+  readonly same: readonly string[];
+}
+
+/** The resolved-manifest fields, as dotted keys, that differ between the runs (the name and description aside). */
+function differingFields(manifests: readonly (JsonObject | undefined)[]): ManifestFields {
+  const flat = manifests.map((manifest) => (manifest ? flattenManifest(manifest) : undefined));
   const keys = [...new Set(flat.flatMap((f) => (f ? Object.keys(f) : [])))].filter((key) => key !== 'name' && key !== 'description');
   const differs = keys.filter((key) => new Set(flat.map((f) => (f ? f[key] ?? '(not set)' : '(no manifest)'))).size > 1);
-  const same = keys.filter((key) => !differs.includes(key));
+  return { flat, differs, same: keys.filter((key) => !differs.includes(key)) };
+}
+
+function differencesSection({ flat, differs, same }: ManifestFields, labels: readonly string[]): Section {
   const blocks: Block[] = [];
   if (differs.length === 0) {
     blocks.push({ kind: 'note', text: 'The manifests are the same in every field but the name: the runs differ only in what was not in the manifest (the backend, or chance across machines).' });
@@ -146,14 +159,17 @@ function testSection(runs: readonly RunData[], labels: readonly string[], colors
   const color = { field: 'run', type: 'nominal', title: null, scale: { domain: [...labels], range: [...colors] } };
   const spec = chartSpec({
     data: { values: rows },
-    mark: { type: 'bar', cornerRadiusEnd: 3 },
-    encoding: {
-      x: { field: 'model', type: 'nominal', sort: [...ROLES], title: null, axis: { labelAngle: 0, labelFontSize: 12 } },
-      xOffset: { field: 'run', type: 'nominal', sort: [...labels] },
-      y: { field: 'value', type: 'quantitative', title: 'test accuracy', axis: { format: '.0%' } },
-      color,
-      tooltip: [{ field: 'run' }, { field: 'model' }, { field: 'value', title: 'test accuracy', format: '.2%' }],
-    },
+    layer: [{
+      name: 'bars',
+      mark: { type: 'bar', cornerRadiusEnd: 3 },
+      encoding: {
+        x: { field: 'model', type: 'nominal', sort: [...ROLES], title: null, axis: { labelAngle: 0, labelFontSize: 12 } },
+        xOffset: { field: 'run', type: 'nominal', sort: [...labels] },
+        y: { field: 'value', type: 'quantitative', title: 'test accuracy', axis: { format: '.0%' } },
+        color,
+        tooltip: [{ field: 'run' }, { field: 'model' }, { field: 'value', title: 'test accuracy', format: '.2%' }],
+      },
+    }],
   }, 260);
   return {
     id: 'test',

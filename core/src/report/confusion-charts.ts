@@ -76,6 +76,7 @@ function heatmap(matrix: readonly (readonly number[])[], classes: readonly strin
     },
     layer: [
       {
+        name: 'cells',
         mark: { type: 'rect', stroke: '#e5e7eb', strokeWidth: 0.5 },
         encoding: {
           color: { ...fill, legend: { ...(fill as { legend?: object }).legend, orient: 'right', direction: 'vertical', gradientLength: size * 0.6 } },
@@ -88,6 +89,7 @@ function heatmap(matrix: readonly (readonly number[])[], classes: readonly strin
         },
       },
       {
+        name: 'counts',
         transform: [{ filter: 'datum.count > 0' }],
         mark: { type: 'text', fontSize: classes.length > 12 ? 8 : 10 },
         encoding: { text: { field: 'count' }, color: { condition: { test: dark, value: '#ffffff' }, value: '#1f2937' } },

@@ -53,10 +53,11 @@ function barSpec(rows: readonly { model: string; value: number }[], measure: Mod
       encoding: { y, x },
       layer: [
         {
+          name: 'bars',
           mark: { type: 'bar', cornerRadiusEnd: 3, height: { band: 0.62 } },
           encoding: { color: { field: 'model', type: 'nominal', scale: colorScale(rows.map((r) => r.model)), legend: null }, tooltip: [{ field: 'model' }, { field: 'value', title: measure.title, format: measure.format }] },
         },
-        { mark: { type: 'text', align: 'left', dx: 4, color: '#374151', fontWeight: 500 }, encoding: { text: { field: 'value', format: measure.format } } },
+        { name: 'bar-labels', mark: { type: 'text', align: 'left', dx: 4, color: '#374151', fontWeight: 500 }, encoding: { text: { field: 'value', format: measure.format } } },
       ],
     },
     34 * rows.length + 30,

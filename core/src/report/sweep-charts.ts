@@ -2,7 +2,7 @@
 // each parameter, the best value so far over the trials, each trial's metric per epoch (where early termination shows),
 // and, with two or more objectives, the trials on the first two with the Pareto front drawn.
 import { chartSpec, MUTED } from './chart-theme.js';
-import { param } from './format.js';
+import { metric, param } from './format.js';
 import type { Objective } from './objectives.js';
 import type { Chart } from './page-model.js';
 import type { SweepParameter, TrialData } from './read-sweep.js';
@@ -32,7 +32,7 @@ function paramsText(trial: TrialData, parameters: readonly SweepParameter[]): st
 }
 
 /** Where a parameter's values sit on a 0…1 axis: numbers by value (log when sampled so), anything else by rank. */
-export function axisPositions(values: readonly unknown[], log: boolean): { position: (value: unknown) => number; ticks: { position: number; label: string }[] } {
+export function axisPositions(values: readonly unknown[], log: boolean, label: (value: number) => string = param): { position: (value: unknown) => number; ticks: { position: number; label: string }[] } {
   const numeric = values.length > 0 && values.every((v) => typeof v === 'number' && Number.isFinite(v) && (!log || v > 0));
   if (numeric) {
     const scale = (v: number) => (log ? Math.log(v) : v);
@@ -43,7 +43,7 @@ export function axisPositions(values: readonly unknown[], log: boolean): { posit
     const distinct = [...new Set(values as number[])].sort((a, b) => a - b);
     // Every value when there are few (a grid), else the ends and the middle.
     const shown = distinct.length <= 6 ? distinct : [distinct[0], log ? Math.exp((min + max) / 2) : (distinct[0] + distinct.at(-1)!) / 2, distinct.at(-1)!];
-    return { position, ticks: shown.map((v) => ({ position: position(v), label: param(v) })) };
+    return { position, ticks: shown.map((v) => ({ position: position(v), label: label(v) })) };
   }
   // Categories (arrays of linked values, strings) in the order they first appear, evenly spaced.
   const categories = [...new Set(values.map((v) => param(v)))];
@@ -56,7 +56,7 @@ export function parallelCoordinates(trials: readonly TrialData[], parameters: re
   const axes = [...parameters.map((p) => p.key), objective.name];
   const scales = [
     ...parameters.map((p) => axisPositions(placed.map((t) => t.params[p.key]), p.log)),
-    axisPositions(placed.map((t) => t.values[objective.name]), false),
+    axisPositions(placed.map((t) => t.values[objective.name]), false, metric),
   ];
   const valueOf = (trial: TrialData, i: number) => (i < parameters.length ? trial.params[parameters[i].key] : trial.values[objective.name]);
   const lines = placed.flatMap((trial) =>
@@ -75,8 +75,9 @@ export function parallelCoordinates(trials: readonly TrialData[], parameters: re
   const spec = chartSpec(
     {
       layer: [
-        { data: { values: axes.map((axis) => ({ axis })) }, mark: { type: 'rule', color: '#cbd5e1', strokeWidth: 1.5 }, encoding: { x } },
+        { name: 'axes', data: { values: axes.map((axis) => ({ axis })) }, mark: { type: 'rule', color: '#cbd5e1', strokeWidth: 1.5 }, encoding: { x } },
         {
+          name: 'trials',
           data: { values: lines },
           mark: { type: 'line', strokeWidth: 2.2, opacity: 0.85, tooltip: true },
           encoding: {
@@ -88,7 +89,9 @@ export function parallelCoordinates(trials: readonly TrialData[], parameters: re
             tooltip: [{ field: 'trial' }, { field: 'metric', title: objective.name, format: '.4~g' }, { field: 'outcome', title: 'status' }, { field: 'params', title: 'parameters' }],
           },
         },
-        { data: { values: ticks }, mark: { type: 'text', align: 'left', dx: 5, fontSize: 10.5, color: MUTED }, encoding: { x, y, text: { field: 'label' } } },
+        // Tick labels over a white halo, readable where lines cross them.
+        { name: 'tick-halos', data: { values: ticks }, mark: { type: 'text', align: 'left', dx: 5, fontSize: 10.5, stroke: '#ffffff', strokeWidth: 4, strokeJoin: 'round', color: '#ffffff' }, encoding: { x, y, text: { field: 'label' } } },
+        { name: 'ticks', data: { values: ticks }, mark: { type: 'text', align: 'left', dx: 5, fontSize: 10.5, color: '#374151' }, encoding: { x, y, text: { field: 'label' } } },
       ],
     },
     280,
@@ -117,15 +120,18 @@ export function metricByParameter(trials: readonly TrialData[], parameter: Sweep
     : { field: 'value', type: 'nominal', title: parameter.key, sort: categories, axis: { labelAngle: 0 } };
   const spec = chartSpec({
     data: { values: rows },
-    mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
-    encoding: {
-      x,
-      ...(numeric ? {} : { xOffset: { field: 'trial', type: 'nominal', legend: null } }),
-      y: { field: 'metric', type: 'quantitative', title: objective.name, scale: { zero: false, padding: 8 } },
-      color: statusColor,
-      shape: { field: 'outcome', type: 'nominal', title: null, scale: { domain: Object.values(STATUS_LABELS), range: ['circle', 'triangle-down'] } },
-      tooltip: [{ field: 'trial' }, { field: 'value', title: parameter.key }, { field: 'metric', title: objective.name, format: '.4~g' }, { field: 'outcome', title: 'status' }],
-    },
+    layer: [{
+      name: 'trials',
+      mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
+      encoding: {
+        x,
+        ...(numeric ? {} : { xOffset: { field: 'trial', type: 'nominal', legend: null } }),
+        y: { field: 'metric', type: 'quantitative', title: objective.name, scale: { zero: false, padding: 8 } },
+        color: statusColor,
+        shape: { field: 'outcome', type: 'nominal', title: null, scale: { domain: Object.values(STATUS_LABELS), range: ['circle', 'triangle-down'] } },
+        tooltip: [{ field: 'trial' }, { field: 'value', title: parameter.key }, { field: 'metric', title: objective.name, format: '.4~g' }, { field: 'outcome', title: 'status' }],
+      },
+    }],
   });
   return { id: `sweep-param-${index + 1}`, title: parameter.key, caption: `${objective.name} of each trial against ${parameter.key}.`, spec, width: 'half' };
 }
@@ -142,8 +148,9 @@ export function bestSoFar(trials: readonly TrialData[], objective: Objective): C
   const spec = chartSpec({
     data: { values: rows },
     layer: [
-      { mark: { type: 'line', interpolate: 'step-after', color: '#111827', strokeWidth: 2 }, encoding: { x, y: { field: 'best', type: 'quantitative', title: objective.name, scale: { zero: false, padding: 8 } } } },
+      { name: 'best-line', mark: { type: 'line', interpolate: 'step-after', color: '#111827', strokeWidth: 2 }, encoding: { x, y: { field: 'best', type: 'quantitative', title: objective.name, scale: { zero: false, padding: 8 } } } },
       {
+        name: 'trials',
         mark: { type: 'point', filled: true, size: 60, opacity: 0.85 },
         encoding: { x, y: { field: 'metric', type: 'quantitative' }, color: statusColor, tooltip: [{ field: 'trial' }, { field: 'metric', title: objective.name, format: '.4~g' }, { field: 'best', title: 'best so far', format: '.4~g' }, { field: 'outcome', title: 'status' }] },
       },
@@ -162,8 +169,8 @@ export function trialHistories(trials: readonly TrialData[], objective: Objectiv
   const spec = chartSpec({
     data: { values: rows },
     layer: [
-      { mark: { type: 'line', strokeWidth: 1.6, opacity: 0.8 }, encoding: { x, y, detail: { field: 'trial', type: 'nominal' }, color: statusColor } },
-      { mark: { type: 'point', filled: true, size: 22 }, encoding: { x, y, color: statusColor, tooltip: [{ field: 'trial' }, { field: 'epoch' }, { field: 'value', title: objective.name, format: '.4~g' }, { field: 'outcome', title: 'status' }] } },
+      { name: 'histories', mark: { type: 'line', strokeWidth: 1.6, opacity: 0.8 }, encoding: { x, y, detail: { field: 'trial', type: 'nominal' }, color: statusColor } },
+      { name: 'history-points', mark: { type: 'point', filled: true, size: 22 }, encoding: { x, y, color: statusColor, tooltip: [{ field: 'trial' }, { field: 'epoch' }, { field: 'value', title: objective.name, format: '.4~g' }, { field: 'outcome', title: 'status' }] } },
     ],
   });
   return { id: 'sweep-histories', title: 'Trials by epoch', caption: `Each trial's ${objective.name} after every epoch; early-stopped trials end early, in orange.`, spec, width: 'half' };
@@ -181,8 +188,9 @@ export function paretoChart(trials: readonly TrialData[], objectives: readonly O
   const spec = chartSpec(
     {
       layer: [
-        { data: { values: frontRows }, mark: { type: 'line', color: '#0f9488', strokeWidth: 2, strokeDash: [4, 3] }, encoding: { x, y, order: { field: 'a' } } },
+        { name: 'front-line', data: { values: frontRows }, mark: { type: 'line', color: '#0f9488', strokeWidth: 2, strokeDash: [4, 3] }, encoding: { x, y, order: { field: 'a' } } },
         {
+          name: 'trials',
           data: { values: rows },
           mark: { type: 'point', filled: true, opacity: 0.9 },
           encoding: {
@@ -193,7 +201,7 @@ export function paretoChart(trials: readonly TrialData[], objectives: readonly O
             tooltip: [{ field: 'trial' }, { field: 'a', title: a.name, format: '.4~g' }, { field: 'b', title: b.name, format: '.4~g' }, { field: 'onFront', title: 'front' }, { field: 'outcome', title: 'status' }],
           },
         },
-        { data: { values: frontRows }, mark: { type: 'text', dy: -11, fontSize: 10.5, color: '#0f766e' }, encoding: { x, y, text: { field: 'trial', type: 'nominal' } } },
+        { name: 'front-labels', data: { values: frontRows }, mark: { type: 'text', dy: -11, fontSize: 10.5, color: '#0f766e' }, encoding: { x, y, text: { field: 'trial', type: 'nominal' } } },
       ],
     },
     300,

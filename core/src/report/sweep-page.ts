@@ -77,7 +77,7 @@ function trialsSection(sweep: SweepData, best: TrialData | undefined, front: Rea
     ...sweep.objectives.map((o) => ({ label: o.name, numeric: true, title: o.goal })),
     { label: 'epochs', numeric: true },
     { label: 'duration', numeric: true },
-    { label: 'run directory' },
+    { label: 'run' },
   ];
   const rows: Row[] = [...sweep.trials].sort((a, b) => a.trial - b.trial).map((t) => {
     const marks = [t === best ? 'best' : '', front.has(t.trial) ? 'front' : '', t.status === 'stopped' ? 'stopped' : '', ['failed', 'killed'].includes(t.status) ? 'failed' : ''].filter(Boolean);
@@ -91,7 +91,7 @@ function trialsSection(sweep: SweepData, best: TrialData | undefined, front: Rea
       ...sweep.objectives.map((o): Cell => ({ text: metric(t.values[o.name]), sort: t.values[o.name] ?? NaN })),
       { text: t.epochs === undefined ? '–' : String(t.epochs), sort: t.epochs ?? NaN },
       { text: duration(t.durationMs), sort: t.durationMs ?? NaN },
-      { text: t.runDir ?? '–', code: t.runDir !== undefined },
+      { text: t.runDir ? t.runDir.split(/[\\/]/).at(-1)! : '–', code: t.runDir !== undefined, title: t.runDir },
     ];
     return { cells, marks };
   });

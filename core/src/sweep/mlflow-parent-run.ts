@@ -94,15 +94,18 @@ export class SweepParentRun {
     });
   }
 
-  /** The results: the best trial's params (when the sweep finished), `trials.csv` and `sweep.json`, and the status. */
-  async end(record: SweepRecord, sweepDir: string): Promise<void> {
+  /**
+   * The results: the best trial's params (when the sweep finished), `trials.csv`, `sweep.json` and any `extraFiles` of
+   * the sweep directory (its report), and the status.
+   */
+  async end(record: SweepRecord, sweepDir: string, extraFiles: readonly string[] = []): Promise<void> {
     this.update(record);
     const status: MlflowRunStatus = record.status === 'finished' ? 'FINISHED' : record.status === 'interrupted' ? 'KILLED' : 'FAILED';
     this.enqueue(async () => {
       if (record.status === 'finished' && record.best) {
         await this.client.logBatch(this.runId, { params: Object.entries(record.best.params).map(([key, value]) => ({ key: `best.${key}`, value: formatParam(value) })) });
       }
-      for (const file of [TRIALS_CSV, SWEEP_FILE]) await this.client.uploadArtifact(this.info, file, await readFile(join(sweepDir, file)));
+      for (const file of [TRIALS_CSV, SWEEP_FILE, ...extraFiles]) await this.client.uploadArtifact(this.info, file, await readFile(join(sweepDir, file)));
       await this.client.updateRun({ runId: this.runId, status, endTime: Date.now() });
     });
     await this.queue;
