@@ -33,7 +33,7 @@ export function epochCurve(points: readonly LoggedPoint[]): Curve<EpochPoint> {
   for (const point of points) byEpoch.set(point.epoch, point);
   const kept = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
   const finite = kept.filter((p) => Number.isFinite(p.value));
-  return { points: finite.map((p) => ({ epoch: p.epoch + 1, step: p.step, value: p.value })), nonFinite: kept.length - finite.length };
+  return { points: finite.map((p) => ({ epoch: p.epoch + 1, step: p.step, value: compact(p.value) })), nonFinite: kept.length - finite.length };
 }
 
 export function stepCurve(points: readonly LoggedPoint[], maxPoints = MAX_CURVE_POINTS): Curve<StepPoint> {
@@ -46,7 +46,13 @@ export function stepCurve(points: readonly LoggedPoint[], maxPoints = MAX_CURVE_
     return { x: p.epoch + index / perEpoch.get(p.epoch)!, step: p.step, value: p.value };
   });
   const finite = placed.filter((p) => Number.isFinite(p.value));
-  return { points: windowMeans(finite, maxPoints), nonFinite: placed.length - finite.length };
+  const kept = windowMeans(finite, maxPoints).map((p) => ({ x: Number(p.x.toFixed(4)), step: p.step, value: compact(p.value) }));
+  return { points: kept, nonFinite: placed.length - finite.length };
+}
+
+/** Six significant digits: more than a chart can show, and a third of the bytes of a float's full text. */
+export function compact(value: number): number {
+  return Number(value.toPrecision(6));
 }
 
 /** At most `maxPoints` points: each the mean of `ceil(n / maxPoints)` consecutive ones, at the window's last position. */

@@ -75,7 +75,7 @@ function summarySection(run: RunData): Section {
   }
   if (m['student/test/agreement'] !== undefined) stats.push({ label: 'Agreement with teacher', value: percent(m['student/test/agreement']), detail: 'same top-1 class on the test split' });
   if (m['compression/ratio'] !== undefined) {
-    stats.push({ label: 'Compression', value: times(m['compression/ratio']), unit: 'fewer parameters', detail: `${count(m['student/parameters'])} vs ${count(m['teacher/parameters'])} parameters` });
+    stats.push({ label: 'Compression', value: times(m['compression/ratio']), unit: 'smaller', detail: `${count(m['student/parameters'])} vs ${count(m['teacher/parameters'])} parameters` });
   }
   if (m['speedup/batch1'] !== undefined) stats.push({ label: 'Speedup', value: times(m['speedup/batch1']), unit: 'faster', detail: `at batch 1; ${times(m['speedup/batch128'])} at batch 128` });
   const blocks: Block[] = stats.length > 0 ? [{ kind: 'stats', stats }] : [{ kind: 'note', text: 'The run ended before its final evaluation: no test metrics.' }];

@@ -42,7 +42,8 @@ export function axisPositions(values: readonly unknown[], log: boolean, label: (
     const position = (v: unknown) => (max === min ? 0.5 : (scale(v as number) - min) / (max - min));
     const distinct = [...new Set(values as number[])].sort((a, b) => a - b);
     // Every value when there are few (a grid), else the ends and the middle.
-    const shown = distinct.length <= 6 ? distinct : [distinct[0], log ? Math.exp((min + max) / 2) : (distinct[0] + distinct.at(-1)!) / 2, distinct.at(-1)!];
+    const middle = log ? Math.exp((min + max) / 2) : (distinct[0] + distinct.at(-1)!) / 2;
+    const shown = distinct.length <= 6 ? distinct : [distinct[0], Number(middle.toPrecision(3)), distinct.at(-1)!];
     return { position, ticks: shown.map((v) => ({ position: position(v), label: label(v) })) };
   }
   // Categories (arrays of linked values, strings) in the order they first appear, evenly spaced.
@@ -176,6 +177,8 @@ export function trialHistories(trials: readonly TrialData[], objective: Objectiv
   return { id: 'sweep-histories', title: 'Trials by epoch', caption: `Each trial's ${objective.name} after every epoch; early-stopped trials end early, in orange.`, spec, width: 'half' };
 }
 
+const FRONT = ['on the Pareto front', 'dominated'];
+
 /** The trials on the first two objectives, the Pareto front (over all objectives) marked and joined. */
 export function paretoChart(trials: readonly TrialData[], objectives: readonly Objective[], front: ReadonlySet<number>): Chart {
   const [a, b] = objectives;
@@ -183,8 +186,8 @@ export function paretoChart(trials: readonly TrialData[], objectives: readonly O
     .filter((t) => Number.isFinite(t.values[a.name]) && Number.isFinite(t.values[b.name]))
     .map((t) => ({ trial: t.trial, a: t.values[a.name], b: t.values[b.name], onFront: front.has(t.trial) ? 'on the Pareto front' : 'dominated', outcome: outcome(t) }));
   const frontRows = rows.filter((r) => r.onFront !== 'dominated').sort((p, q) => p.a - q.a);
-  const x = { field: 'a', type: 'quantitative', title: `${a.name} (${a.goal})`, scale: { zero: false, padding: 12 } };
-  const y = { field: 'b', type: 'quantitative', title: `${b.name} (${b.goal})`, scale: { zero: false, padding: 12 } };
+  const x = { field: 'a', type: 'quantitative', title: `${a.name} (${a.goal})`, scale: { zero: false, padding: 12 }, axis: { tickCount: 6 } };
+  const y = { field: 'b', type: 'quantitative', title: `${b.name} (${b.goal})`, scale: { zero: false, padding: 12 }, axis: { tickCount: 6 } };
   const spec = chartSpec(
     {
       layer: [
@@ -196,8 +199,8 @@ export function paretoChart(trials: readonly TrialData[], objectives: readonly O
           encoding: {
             x,
             y,
-            size: { field: 'onFront', type: 'nominal', title: null, scale: { domain: ['on the Pareto front', 'dominated'], range: [130, 45] } },
-            color: { field: 'onFront', type: 'nominal', title: null, scale: { domain: ['on the Pareto front', 'dominated'], range: ['#0f9488', '#9ca3af'] } },
+            size: { field: 'onFront', type: 'ordinal', sort: FRONT, title: null, scale: { domain: FRONT, range: [130, 45] } },
+            color: { field: 'onFront', type: 'ordinal', sort: FRONT, title: null, scale: { domain: FRONT, range: ['#0f9488', '#9ca3af'] } },
             tooltip: [{ field: 'trial' }, { field: 'a', title: a.name, format: '.4~g' }, { field: 'b', title: b.name, format: '.4~g' }, { field: 'onFront', title: 'front' }, { field: 'outcome', title: 'status' }],
           },
         },
