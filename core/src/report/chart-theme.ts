@@ -10,7 +10,6 @@ export const ROLE_COLORS: Readonly<Record<string, string>> = { teacher: '#6d5bd0
 /** Series colours (Tableau 10, reordered so the first few are distinct from the role colours' hues). */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#b07aa1', '#76b7b2', '#edc948', '#ff9da7', '#9c755f', '#bab0ac'];
 
-export const INK = '#1f2937';
 export const MUTED = '#6b7280';
 export const GRID = '#eceff3';
 
