@@ -20,7 +20,8 @@ const MAY_IMPORT = {
   scaffold: ['plugins', 'manifest'],
   run: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'losses', 'training', 'evaluation', 'tracking', 'secrets'],
   sweep: ['plugins', 'manifest', 'backend', 'random', 'training', 'tracking', 'secrets', 'run'],
-  cli: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'training', 'tracking', 'secrets', 'run', 'sweep', 'scaffold'],
+  report: ['evaluation', 'tracking', 'run', 'sweep'],
+  cli: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'training', 'tracking', 'secrets', 'run', 'sweep', 'scaffold', 'report'],
 };
 
 const TOP_LEVEL_FILES = '(errors|display-path|version)\\.ts$';

@@ -1,10 +1,12 @@
 // globalSetup of the e2e project: one real MLflow server (from PyPI, in .venv-mlflow/) and one real Redis server
 // (Debian's redis-server) for the whole run, started in parallel. Tests read `inject('mlflowUri')` / `inject('redisUrl')`.
+// Debian's chromium, which the report tests drive, is installed when missing.
 // Tests read its URI with `inject('mlflowUri')`; fault tests start their own instances with MlflowServer.start().
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { MlflowServer, MLFLOW_VERSION, ensureMlflowVenv } from './mlflow-server.js';
 import { RedisServer, ensureRedisServer } from './redis-server.js';
+import { ensureChromium } from './chromium.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,6 +22,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   ensureRedisServer((line) => process.stderr.write(`[redis] ${line}\n`));
+  ensureChromium((line) => process.stderr.write(`[chromium] ${line}\n`));
   const venv = ensureMlflowVenv((line) => process.stderr.write(`[mlflow] ${line}\n`));
   const started = Date.now();
   const [server, redis] = await Promise.all([MlflowServer.start(), RedisServer.start()]);

@@ -1,5 +1,6 @@
 // `distill run <manifest>`: validate, train (teacher stage when needed, student, baseline), evaluate, record.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openManifest } from '../manifest/open-manifest.js';
 import { runExperiment } from '../run/run-experiment.js';
@@ -11,6 +12,7 @@ import { TrainingCache } from '../run/cache/training-cache.js';
 import { resolveTrackingTarget } from '../tracking/tracking-target.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
 import { handleInterrupts } from './interrupts.js';
+import { REPORT_FILE, writeReport } from '../report/write-report.js';
 
 interface RunOptions extends ManifestOptions {
   out: string;
@@ -18,6 +20,7 @@ interface RunOptions extends ManifestOptions {
   cache?: boolean;
   quiet?: boolean;
   json?: boolean;
+  report?: boolean;
 }
 
 export function register(command: Command): void {
@@ -29,6 +32,7 @@ export function register(command: Command): void {
     .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')
     .option('--quiet', 'no progress or info lines on stderr (warnings still show)')
     .option('--json', 'print summary.json to stdout instead of the table')
+    .option('--report', 'write an HTML report of the run (report.html in the run directory) when it ends')
     .action(async (file: string, options: RunOptions) => {
       process.exitCode = await runCommand(file, options);
     });
@@ -52,13 +56,22 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
       ),
       signal: interrupt.signal,
       trainingCache: options.cache ? TrainingCache.fromEnvironment() : undefined,
+      // Written before the run ends, so the trackers get it as an artifact (MLflow uploads it).
+      finalArtifacts: options.report ? async (runDir) => [writeReport([runDir]).file] : undefined,
     });
+    const report = options.report ? reportLine(outcome.runDir) : undefined;
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);
-    else if (outcome.summary.status === 'FINISHED') process.stdout.write(`${formatSummaryTable(outcome.summary)}\nrun directory: ${outcome.runDir}\n`);
-    else process.stderr.write(`run ${outcome.summary.status}: ${outcome.summary.error ?? ''}\nrun directory: ${outcome.runDir}\n`);
+    else if (outcome.summary.status === 'FINISHED') process.stdout.write(`${formatSummaryTable(outcome.summary)}\nrun directory: ${outcome.runDir}\n${report ?? ''}`);
+    else process.stderr.write(`run ${outcome.summary.status}: ${outcome.summary.error ?? ''}\nrun directory: ${outcome.runDir}\n${report ?? ''}`);
+    if (options.json && report) process.stderr.write(report);
     return outcome.exitCode;
   } finally {
     interrupt.dispose();
   }
 }
 
+/** `report: <path>`, when the run's report was written (a failure to write it was logged as a warning). */
+function reportLine(runDir: string): string | undefined {
+  const file = join(runDir, REPORT_FILE);
+  return existsSync(file) ? `report: ${file}\n` : undefined;
+}

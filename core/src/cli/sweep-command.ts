@@ -26,6 +26,7 @@ import { formatRanking } from '../sweep/sweep-ranking.js';
 import { positiveInteger } from './option-parsers.js';
 import { addManifestOptions } from './manifest-options.js';
 import { handleInterrupts, type Interrupt } from './interrupts.js';
+import { writeReport } from '../report/write-report.js';
 
 interface SweepOptions {
   set?: string[];
@@ -36,6 +37,7 @@ interface SweepOptions {
   resume?: string;
   queue?: string;
   quiet?: boolean;
+  report?: boolean;
 }
 
 /** Runs the trials: child processes here, or BullMQ workers with --queue. */
@@ -51,6 +53,7 @@ export function register(command: Command): void {
     .option('--resume <sweepDir>', 'continue an interrupted sweep, skipping its finished trials')
     .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[:password@]host:6379[/db] or rediss://…')
     .option('--quiet', 'no live table or progress lines on stderr')
+    .option('--report', 'write an HTML report of the sweep (report.html in the sweep directory) when it ends')
     .action(async (file: string | undefined, options: SweepOptions) => {
       process.exitCode = await sweepCommand(file, options);
     });
@@ -136,7 +139,9 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   } finally {
     interrupt.dispose();
     reporter.close();
-    await parent?.end(sweepProgress(record, sweepDir));
+    const report = options.report ? sweepReport(sweepDir) : undefined;
+    await parent?.end(sweepProgress(record, sweepDir, report ? [report] : []));
+    if (report) process.stdout.write(`report: ${report}\n`);
   }
   process.stdout.write(`${formatRanking(record)}\nsweep directory: ${sweepDir}\n`);
   if (record.status === 'interrupted') {
@@ -155,6 +160,16 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
 function trackingTarget(opened: OpenedSweep, trackingUri: string | undefined, resumed: SweepRecord | undefined): TrackingTarget {
   const manifest = resumed?.tracking ?? (opened.loaded.namesTracker ? opened.loaded.experiment.tracking : undefined);
   return resolveTrackingTarget({ manifest, trackingUri, environment: process.env }, opened.host.registries.tracker);
+}
+
+/** The sweep's HTML report, written from its directory as it stands; a failure to write it is a warning. */
+function sweepReport(sweepDir: string): string | undefined {
+  try {
+    return writeReport([sweepDir]).file;
+  } catch (error) {
+    process.stderr.write(`warning: could not write the sweep's report: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }
 
 function newRecord(opened: OpenedSweep, sweepDir: string, overrides: string[], plugins: string[], concurrency: number): SweepRecord {

@@ -33,6 +33,7 @@ import { saveTeacher, trainTeacher } from './teacher-stage.js';
 import { teacherSignals, trainStudent } from './student-stage.js';
 import { trainBaseline } from './baseline-stage.js';
 import { evaluateOnTest } from './final-evaluation.js';
+import { writeEvaluationFile } from '../evaluation/evaluation-file.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TrainingCache } from './cache/training-cache.js';
 import { obtainBaseline, obtainTeacher } from './cache/cached-models.js';
@@ -57,6 +58,8 @@ export interface RunRequest {
   readonly onEpochEnd?: StageHooks['onEpochEnd'];
   /** Reuse (or fill) a cache of trained teachers instead of always training the teacher. */
   readonly trainingCache?: TrainingCache;
+  /** Files made from the finished run directory (the HTML report), recorded as artifacts before the run ends. */
+  readonly finalArtifacts?: (runDir: string) => Promise<readonly string[]>;
 }
 
 export interface RunOutcome {
@@ -207,7 +210,8 @@ async function train(
   }
   tf.dispose(initialWeights);
 
-  const metrics = await evaluateOnTest({ teacher, student, baseline }, dataset);
+  const { metrics, evaluation } = await evaluateOnTest({ teacher, student, baseline }, dataset);
+  artifacts.push(writeEvaluationFile(runDir, evaluation));
   const studentFiles = await saveModelFiles(student.model, join(runDir, 'student'));
   artifacts.push(...studentFiles);
   const lossVariables = terms.flatMap((t) => (t.loss.variables ?? []).map((v) => ({ name: `${t.name}/${v.name}`, tensor: v as tf.Tensor })));
@@ -215,9 +219,11 @@ async function train(
   for (const stage of Object.keys(stages)) {
     for (const [key, value] of Object.entries(stages[stage].lastValidation)) metrics[`${stage}/val/${key}`] = value;
   }
-  const step = stages.student.steps;
   const timestamp = Date.now();
-  await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step, epoch: stages.student.epochs - 1, timestamp })));
+  // A stage's last validation is recorded again at that stage's last step and epoch (not the student's): its curve
+  // keeps one point per epoch. The test metrics go at the student's last step.
+  const at = (key: string) => (key.includes('/val/') && stages[key.split('/')[0]]) || stages.student;
+  await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step: at(key).steps, epoch: at(key).epochs - 1, timestamp })));
   terms.forEach((t) => t.loss.dispose?.());
   for (const model of [teacher, student, baseline]) model?.model.dispose();
   return metrics;
@@ -255,7 +261,8 @@ async function finish(f: Finish): Promise<RunOutcome> {
   };
   const summaryFile = writeSummary(f.runDir, summary);
   f.request.log.info(`run ${f.status.toLowerCase()} in ${((ended - f.started) / 1000).toFixed(1)}s; summary in ${summaryFile}`);
-  for (const file of [...f.artifacts, summaryFile, join(f.runDir, 'metrics.jsonl'), join(f.runDir, 'run.log')]) {
+  const made = await finalArtifacts(f);
+  for (const file of [...f.artifacts, summaryFile, join(f.runDir, 'metrics.jsonl'), join(f.runDir, 'run.log'), ...made]) {
     await f.recorder.artifact(file);
   }
   await f.recorder.end(f.status, f.error?.message);
@@ -265,4 +272,14 @@ async function finish(f: Finish): Promise<RunOutcome> {
 
 function environmentOf(request: RunRequest): Environment {
   return request.environment ?? process.env;
+}
+
+/** A file that cannot be made is a warning: the run's own results are already written. */
+async function finalArtifacts(f: Finish): Promise<readonly string[]> {
+  try {
+    return (await f.request.finalArtifacts?.(f.runDir)) ?? [];
+  } catch (error) {
+    f.request.log.warn(`could not write the run's report: ${(error as Error).message}`);
+    return [];
+  }
 }

@@ -13,7 +13,10 @@ export function stageHooks(
   return {
     metrics: (points) => recorder.metrics(points),
     onStep: (p: StepProgress) => progress.step(p),
-    onEpochEnd,
+    onEpochEnd: async (stage, epoch, metrics) => {
+      progress.epochEnd?.(stage, epoch, metrics);
+      return onEpochEnd?.(stage, epoch, metrics);
+    },
     checkpoint: () => {
       if (signal?.aborted) throw new RunInterruptedError(String(signal.reason ?? 'SIGINT'));
     },

@@ -1,7 +1,7 @@
 // The trials in order of the sweep metric: best first, trials without a metric (failed, killed) last.
 import Table from 'cli-table3';
 import { displayPath } from '../display-path.js';
-import type { Goal } from './sweep-spec.js';
+import type { Goal, SweepParameterSpec } from './sweep-spec.js';
 import type { SweepRecord, TrialRecord } from './sweep-record.js';
 
 /** cli-table3 borders without a rule between rows: one line per trial. */
@@ -55,7 +55,7 @@ export function statusText(t: TrialRecord): string {
 }
 
 /** `--set` flags that give the base manifest a trial's parameters. */
-export function setFlags(record: SweepRecord, params: Readonly<Record<string, unknown>>): string[] {
+export function setFlags(record: { readonly spec: { readonly parameters: readonly Pick<SweepParameterSpec, 'key' | 'paths'>[] } }, params: Readonly<Record<string, unknown>>): string[] {
   return record.spec.parameters.flatMap((p) => {
     const values = p.paths.length > 1 ? (params[p.key] as unknown[]) : [params[p.key]];
     return p.paths.map((path, i) => `--set ${shellQuote(`${path.join('.')}=${JSON.stringify(values[i])}`)}`);

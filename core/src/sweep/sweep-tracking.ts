@@ -39,7 +39,8 @@ export function sweepInfo(record: SweepRecord): SweepInfo {
   };
 }
 
-export function sweepProgress(record: SweepRecord, sweepDir: string): SweepProgress {
+/** The sweep as its tracker records it; `extraFiles` (the HTML report) are attached with `trials.csv` and `sweep.json`. */
+export function sweepProgress(record: SweepRecord, sweepDir: string, extraFiles: readonly string[] = []): SweepProgress {
   const counts: Record<string, number> = {};
   for (const trial of record.trials) counts[trial.status] = (counts[trial.status] ?? 0) + 1;
   const best = record.best;
@@ -51,7 +52,7 @@ export function sweepProgress(record: SweepRecord, sweepDir: string): SweepProgr
     ...(best
       ? { best: { trial: best.trial, value: best.metric, ...(bestRun ? { runId: bestRun } : {}), params: Object.fromEntries(Object.entries(best.params).map(([k, v]) => [k, formatParam(v)])) } }
       : {}),
-    files: [join(sweepDir, TRIALS_CSV), join(sweepDir, SWEEP_FILE)],
+    files: [join(sweepDir, TRIALS_CSV), join(sweepDir, SWEEP_FILE), ...extraFiles],
   };
 }
 
