@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MlflowClient, resolveMlflowConfig } from '@distill/core';
+import { MlflowClient, resolveMlflowConfig } from '@distill/core/tracking';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
 import { chartIds, labelFields, lineVertices, markLabels, renderedCharts, ReportBrowser, screenshot, type OpenedReport } from './support/report-browser.js';
 import { mlflowState } from './setup/mlflow-run-fixture.js';
@@ -146,7 +146,10 @@ describe('the report of a real run', () => {
     let secondDir: string;
     beforeAll(async () => {
       const secondOut = mkdtempSync(join(tmpdir(), 'report-runs-'));
-      const result = await runCli(['run', 'experiments/quickstart.json', ...QUICK, '--set', 'losses.0.params.temperature=8', '--out', secondOut]);
+      // Recorded where the first run was, so the two resolved manifests differ only in the temperature.
+      const result = await runCli(['run', 'experiments/quickstart.json', ...QUICK, '--set', 'losses.0.params.temperature=8', '--out', secondOut, '--tracking-uri', uri], {
+        env: { MLFLOW_EXPERIMENT_NAME: 'distill-reports' },
+      });
       expect(result.code, result.stderr).toBe(0);
       secondDir = onlyDir(secondOut);
     });
