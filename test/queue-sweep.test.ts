@@ -2,14 +2,15 @@
 // a coordinator and two worker processes run a 2×2 grid with the teacher trained once; a worker killed mid-trial
 // loses no trial (BullMQ hands it to the other); a worker without a plugin the trial needs refuses it with a clear
 // message that the sweep records. Each test uses its own Redis database, so no worker takes another test's trials.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core';
 import { RedisServer } from './setup/redis-server.js';
-import { distillBin, repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { killWorkers, startWorker, type WorkerProcess } from './support/worker-process.js';
 
 interface Trial {
   trial: number;
@@ -32,66 +33,9 @@ const TEMPERATURE = 'losses.0.params.temperature';
 const LEARNING_RATE = 'optimizer.params.learningRate';
 const GRID = { method: 'grid', parameters: { [TEMPERATURE]: { values: [2, 4] }, [LEARNING_RATE]: { values: [0.01, 0.03] } } };
 
-/** A `distill worker` process, its stderr collected, with a way to wait for a line. */
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  readonly out: string;
-  readonly cache: string;
-  log(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-const workers: WorkerProcess[] = [];
 const tagsOf = (run: MlflowRun) => Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
 
-afterEach(async () => {
-  for (const worker of workers.splice(0)) {
-    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-  }
-});
-
-function startWorker(queue: string, extra: string[] = []): WorkerProcess {
-  const out = mkdtempSync(join(tmpdir(), 'worker-runs-'));
-  const cache = mkdtempSync(join(tmpdir(), 'worker-cache-'));
-  const child = spawn(process.execPath, [distillBin, 'worker', '--queue', queue, '--concurrency', '1', '--out', out, ...extra], {
-    cwd: repoRoot,
-    env: { ...process.env, FORCE_COLOR: '0', DISTILL_CACHE_DIR: cache },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-    listeners.forEach((listener) => listener());
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const worker: WorkerProcess = {
-    child,
-    out,
-    cache,
-    log: () => stderr,
-    exited,
-    waitFor: (pattern, timeoutMs = 120_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = stderr.match(pattern);
-          if (!match) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(match);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`worker never logged ${pattern}:\n${stderr}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      }),
-  };
-  workers.push(worker);
-  return worker;
-}
+afterEach(killWorkers);
 
 function runDirs(out: string): string[] {
   return readdirSync(out).filter((name) => existsSync(join(out, name, 'summary.json')));

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { TeacherCache } from '../run/teacher-cache.js';
 import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
+import { DEFAULT_MAX_TEACHER_BYTES } from '../sweep/queue/teacher-transfer.js';
 import { TrialWorker } from '../sweep/queue/trial-worker.js';
 import { collect } from './repeatable-option.js';
 
@@ -14,6 +15,7 @@ interface WorkerOptions {
   concurrency?: number;
   out: string;
   plugin: string[];
+  maxTeacherMb: number;
 }
 
 export function registerWorkerCommand(program: Command): void {
@@ -23,7 +25,8 @@ export function registerWorkerCommand(program: Command): void {
     .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[:password@]host:6379[/db] or rediss://…')
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the trials\' run directories', 'runs')
-    .option('--plugin <specifier>', 'load a plugin module or package for the trials (repeatable)', collect, [])
+    .option('--plugin <specifier>', 'load a plugin module or package for the trials (repeatable); a worker never loads plugins a job names', collect, [])
+    .option('--max-teacher-mb <n>', 'refuse a shared teacher larger than this from Redis', positiveInteger, DEFAULT_MAX_TEACHER_BYTES / 1024 / 1024)
     .action(async (options: WorkerOptions) => {
       process.exitCode = await workerCommand(options);
     });
@@ -45,6 +48,7 @@ async function workerCommand(options: WorkerOptions): Promise<number> {
     outDir: resolve(options.out),
     plugins: options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p)),
     teacherCache: new TeacherCache(resolve(TeacherCache.fromEnvironment().root)),
+    maxTeacherBytes: options.maxTeacherMb * 1024 * 1024,
     log,
   });
   await worker.ready();

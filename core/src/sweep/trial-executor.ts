@@ -16,6 +16,11 @@ export interface TrialTask {
   readonly manifestFile: string;
   /** `--plugin` modules, as absolute paths or package names. */
   readonly plugins: readonly string[];
+  /**
+   * A queue worker's trial: only the built-in plugins and `plugins` (the worker's own `--plugin` modules) are loaded,
+   * never the modules the manifest lists (a job's manifest is untrusted input and never names code to import).
+   */
+  readonly workerPluginsOnly?: boolean;
   /** Parent of the run directory. */
   readonly outDir: string;
   /** Extra run tags: the sweep, the trial, MLflow's `mlflow.parentRunId`. */

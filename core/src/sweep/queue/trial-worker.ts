@@ -1,20 +1,24 @@
 // The worker side of a queue sweep (`distill worker`): pulls trial jobs from the BullMQ queue and runs each through
 // the same path as a local sweep — a ChildProcessExecutor forks trial-process.js, which runs `runTrial` — so the CPU
 // work happens in a child process and this process stays free to renew the job's lock (BullMQ's stalled-job
-// detection hands the trial to another worker only when this one is really gone). Before running a trial, the worker
-// checks the plugins it needs against its own installation and seeds its teacher cache with the shared teacher.
+// detection hands the trial to another worker only when this one is really gone). A job is untrusted input: before
+// running a trial, the worker validates the job (parse-trial-job.ts), checks the plugins it needs against its own
+// installation (its built-ins and `--plugin` modules, loaded once at start; never modules a job names), checks where
+// the trial would report to MLflow, and seeds its teacher cache with the shared teacher (content-addressed, bounded).
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job, type RedisClient } from 'bullmq';
-import { parseManifestText } from '../../manifest/parse-manifest-text.js';
-import { pluginHostForManifest } from '../../manifest/open-manifest.js';
+import { createPluginHost } from '../../plugins/create-plugin-host.js';
+import type { PluginRegistries } from '../../plugins/plugin-registry.js';
 import type { TeacherCache } from '../../run/teacher-cache.js';
 import { ChildProcessExecutor } from '../child-process-executor.js';
 import type { EpochDecision, TrialObserver, TrialOutcome, TrialTask } from '../trial-executor.js';
+import { parseTrialJob } from './parse-trial-job.js';
 import { unmetRequirements } from './plugin-requirements.js';
 import { cancelKey, decisionKey, QUEUE_NAME, type TrialJobData, type TrialJobProgress } from './queue-protocol.js';
+import { refusedTrackingTarget } from './refused-tracking-target.js';
 import { fetchTeacher } from './teacher-transfer.js';
 
 export interface TrialWorkerOptions {
@@ -25,6 +29,8 @@ export interface TrialWorkerOptions {
   /** This worker's `--plugin` modules (never the coordinator's paths). */
   readonly plugins: readonly string[];
   readonly teacherCache: TeacherCache;
+  /** The largest shared teacher (decoded bytes) this worker fetches from Redis. */
+  readonly maxTeacherBytes?: number;
   readonly log: (line: string) => void;
 }
 
@@ -41,6 +47,7 @@ export class TrialWorker {
   private readonly worker: Worker<TrialJobData, TrialOutcome>;
   private readonly executor = new ChildProcessExecutor();
   private readonly name = `${hostname()}:${process.pid}`;
+  private registries: PluginRegistries | undefined;
 
   constructor(private readonly options: TrialWorkerOptions) {
     mkdirSync(options.outDir, { recursive: true });
@@ -57,6 +64,7 @@ export class TrialWorker {
   }
 
   async ready(): Promise<void> {
+    this.registries = (await createPluginHost({ cliPlugins: this.options.plugins })).registries;
     await this.worker.waitUntilReady();
     this.executor.prewarm(this.options.concurrency);
   }
@@ -73,16 +81,15 @@ export class TrialWorker {
   }
 
   private async process(job: Job<TrialJobData, TrialOutcome>): Promise<TrialOutcome> {
-    const { task, requires, teacher } = job.data;
+    const { task, requires, teacher } = this.accept(job);
     const client = await this.worker.client;
-    await this.checkPlugins(task, requires);
     if (teacher) {
-      const how = await fetchTeacher(client, teacher, this.options.teacherCache).catch((error: Error) => {
+      const how = await fetchTeacher(client, teacher, this.options.teacherCache, this.options.maxTeacherBytes).catch((error: Error) => {
         throw new UnrecoverableError(`worker ${this.name}: ${error.message}`);
       });
       if (how === 'fetched') this.options.log(`shared teacher ${teacher.key} fetched from Redis, digest verified`);
     }
-    const local: TrialTask = { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted), outDir: this.options.outDir, teacherCacheDir: this.options.teacherCache.root, plugins: this.options.plugins };
+    const local: TrialTask = { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted) };
     this.options.log(`${job.id}: trial ${task.trial} of sweep ${task.sweepId} started (run ${local.runId}, attempt ${job.attemptsStarted})`);
     const cancelled = new AbortController();
     const watch = setInterval(() => void client.get(cancelKey(job.id!)).then((v) => v && cancelled.abort('cancelled'), () => undefined), 1000);
@@ -95,16 +102,24 @@ export class TrialWorker {
     }
   }
 
-  /** Refuses the trial for good (the job fails with the reason, which the coordinator records) when plugins differ. */
-  private async checkPlugins(task: TrialTask, requires: TrialJobData['requires']): Promise<void> {
-    let unmet: string[];
+  /**
+   * The job as this worker may run it (validated, with the worker's own directories and plugins), or an
+   * UnrecoverableError — the job fails at once with the reason, which the coordinator records — when it is malformed,
+   * needs plugins this worker lacks or has in another version, or would send this worker's credentials elsewhere.
+   */
+  private accept(job: Job<TrialJobData, TrialOutcome>): TrialJobData {
+    const refuse = (why: string) => new UnrecoverableError(`worker ${this.name} ${why}`);
+    let data: TrialJobData;
     try {
-      const parsed = parseManifestText(JSON.stringify(task.manifest), task.manifestFile);
-      unmet = unmetRequirements(requires, (await pluginHostForManifest(parsed, { cliPlugins: this.options.plugins })).registries);
+      data = parseTrialJob(job.id, job.data, { outDir: this.options.outDir, teacherCacheDir: this.options.teacherCache.root, plugins: this.options.plugins });
     } catch (error) {
-      unmet = [`cannot load the trial's plugins: ${error instanceof Error ? error.message : String(error)}`];
+      throw refuse((error as Error).message);
     }
-    if (unmet.length > 0) throw new UnrecoverableError(`worker ${this.name} ${unmet.join('; ')}`);
+    const unmet = unmetRequirements(data.requires, this.registries!);
+    if (unmet.length > 0) throw refuse(unmet.join('; '));
+    const tracking = refusedTrackingTarget(data.task, process.env);
+    if (tracking) throw refuse(tracking);
+    return data;
   }
 
   /** A retried trial that lands where its earlier attempt left a run directory gets its own. */
