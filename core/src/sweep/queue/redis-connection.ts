@@ -41,12 +41,14 @@ export function redactedUrl(url: string): string {
  */
 export async function reachRedis(url: string, timeoutMs = 10_000): Promise<void> {
   const client = new Redis({ ...(redisConnection(url) as RedisOptions), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => undefined);
+  // The reason (WRONGPASS, a TLS error) arrives as an 'error' event; the promise only says the connection closed.
+  let reason: Error | undefined;
+  client.on('error', (error: Error) => (reason ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    throw unreachable(url, error instanceof Error ? error.message : String(error));
+    throw unreachable(url, (reason ?? (error as Error)).message);
   } finally {
     client.disconnect();
   }
