@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core';
 import { RedisServer } from './setup/redis-server.js';
 import { repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
@@ -202,6 +203,46 @@ describe('distill sweep --queue with distill worker processes', () => {
       expect(sweep.trials.every((t) => t.status === 'finished' && typeof t.metric === 'number')).toBe(true);
       await Promise.all([stopGracefully(a), stopGracefully(b)]);
     } finally {
+      await redis.stop();
+    }
+  });
+
+  it('a Redis outage longer than a trial\'s lock does not run the trial again: its result is committed once, by trial id', async () => {
+    const redis = await RedisServer.start({ persist: true });
+    const probe = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 0, retryStrategy: () => 500, lazyConnect: true });
+    probe.on('error', () => undefined);
+    try {
+      const worker = startWorker(redis.url);
+      await worker.waitFor(/waiting for trials/);
+      const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+      const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 10, batchSize: 16 } }), name: 'queue-outage', sweep: { parameters: { [TEMPERATURE]: { values: [2] } } } });
+      const sweepRun = runCli(['sweep', manifest, '--queue', redis.url, '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+      const [, jobId] = await worker.waitFor(/(\S+): trial \d+ of sweep \S+ started/);
+      // Down a little longer than the lock has left (11–16 s: it is renewed every 3.75–7.5 s for 15 s), so it expires.
+      await probe.connect();
+      await expect.poll(() => probe.pttl(`bull:distill-trials:${jobId}:lock`), { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+      const outage = Math.max(11_000, (await probe.pttl(`bull:distill-trials:${jobId}:lock`)) + 1_500);
+      probe.disconnect();
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, outage));
+      await redis.start();
+      const result = await sweepRun;
+      expect(result.code, result.stderr).toBe(0);
+
+      const [trial] = (readJson(join(onlySweepDir(out), 'sweep.json')) as Sweep).trials as (Trial & { previousRuns?: string[] })[];
+      expect(trial.status).toBe('finished');
+      // The record names one run, the one whose result it holds; any other attempt's directory is listed beside it.
+      expect(trial.runDir!.split('/').at(-1)).toBe(trial.runId);
+      const dirs = runDirs(worker.out).map((run) => join(worker.out, run));
+      const listed = [trial.runDir, ...(trial.previousRuns ?? [])].map((dir) => join(onlySweepDir(out), dir!));
+      expect(dirs.sort()).toEqual(listed.sort());
+      expect(readJson(join(onlySweepDir(out), trial.runDir!, 'summary.json')).metrics['student/val/accuracy']).toBe(trial.metric);
+      // The attempt BullMQ handed out again after the outage found the committed result and did not train.
+      expect(worker.log()).toMatch(/already has a committed result|a stale attempt of this trial/);
+      expect(runDirs(worker.out)).toEqual([jobId]);
+      await stopGracefully(worker);
+    } finally {
+      probe.disconnect();
       await redis.stop();
     }
   });

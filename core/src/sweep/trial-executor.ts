@@ -68,6 +68,8 @@ export interface TrialOutcome {
   readonly stoppedEarly: boolean;
   readonly error?: string;
   readonly durationMs: number;
+  /** Run directories of other attempts of the same trial (a queue trial handed out twice), besides `runDir`. */
+  readonly otherRuns?: readonly string[];
 }
 
 export type TeacherTask = Omit<TrialTask, 'runId' | 'tags'>;

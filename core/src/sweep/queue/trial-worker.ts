@@ -17,7 +17,7 @@ import { ChildProcessExecutor } from '../child-process-executor.js';
 import type { EpochDecision, TrialObserver, TrialOutcome, TrialTask } from '../trial-executor.js';
 import { parseTrialJob } from './parse-trial-job.js';
 import { unmetRequirements } from './plugin-requirements.js';
-import { cancelKey, decisionKey, QUEUE_NAME, type TrialJobData, type TrialJobProgress } from './queue-protocol.js';
+import { attemptsKey, cancelKey, decisionKey, QUEUE_NAME, resultKey, type TrialJobData, type TrialJobProgress } from './queue-protocol.js';
 import { refusedTrackingTarget } from './refused-tracking-target.js';
 import { fetchTeacher } from './teacher-transfer.js';
 
@@ -42,6 +42,15 @@ const DECISION_TIMEOUT_MS = 10 * 60_000;
 /** Short enough that a killed worker's trial moves on within ~20 s, long enough for a busy event loop. */
 const LOCK_DURATION_MS = 15_000;
 const STALLED_INTERVAL_MS = 5_000;
+/** Committed results and attempt lists outlive any sweep's wait for them, then go. */
+const RESULT_TTL_S = 7 * 24 * 3600;
+/** SET NX with a TTL: 1 when this call committed the result, 0 when one was committed before. */
+const COMMIT_RESULT = 'distillCommitResult';
+const ADD_ATTEMPT = 'distillAddAttempt';
+const SCRIPTS = {
+  [COMMIT_RESULT]: `return redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) and 1 or 0`,
+  [ADD_ATTEMPT]: `redis.call('RPUSH', KEYS[1], ARGV[1]) return redis.call('EXPIRE', KEYS[1], ARGV[2])`,
+};
 
 export class TrialWorker {
   private readonly worker: Worker<TrialJobData, TrialOutcome>;
@@ -66,6 +75,8 @@ export class TrialWorker {
   async ready(): Promise<void> {
     this.registries = (await createPluginHost({ cliPlugins: this.options.plugins })).registries;
     await this.worker.waitUntilReady();
+    const client = await this.worker.client;
+    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
     this.executor.prewarm(this.options.concurrency);
   }
 
@@ -89,17 +100,58 @@ export class TrialWorker {
       });
       if (how === 'fetched') this.options.log(`shared teacher ${teacher.key} fetched from Redis, digest verified`);
     }
+    const jobId = job.id!;
+    const committed = await this.committed(client, jobId);
+    if (committed) {
+      this.options.log(`${jobId}: trial ${task.trial} already has a committed result (run ${committed.runId}); attempt ${job.attemptsStarted} does not run it again`);
+      return committed;
+    }
     const local: TrialTask = { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted) };
-    this.options.log(`${job.id}: trial ${task.trial} of sweep ${task.sweepId} started (run ${local.runId}, attempt ${job.attemptsStarted})`);
+    await client.runCommand(ADD_ATTEMPT, [attemptsKey(jobId), join(this.options.outDir, local.runId), RESULT_TTL_S]);
+    this.options.log(`${jobId}: trial ${task.trial} of sweep ${task.sweepId} started (run ${local.runId}, attempt ${job.attemptsStarted})`);
     const cancelled = new AbortController();
-    const watch = setInterval(() => void client.get(cancelKey(job.id!)).then((v) => v && cancelled.abort('cancelled'), () => undefined), 1000);
+    const watch = setInterval(() => void client.get(cancelKey(jobId)).then((v) => v && cancelled.abort('cancelled'), () => undefined), 1000);
+    let outcome: TrialOutcome;
     try {
-      const outcome = await this.executor.runTrial(local, this.observer(job, client, cancelled.signal), cancelled.signal);
-      this.options.log(`${job.id}: trial ${task.trial} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
-      return outcome;
+      outcome = await this.executor.runTrial(local, this.observer(job, client, cancelled.signal), cancelled.signal);
+      this.options.log(`${jobId}: trial ${task.trial} ${outcome.status}${outcome.error ? `: ${outcome.error}` : ''}`);
     } finally {
       clearInterval(watch);
     }
+    return this.commit(client, jobId, outcome);
+  }
+
+  /**
+   * Commits a FINISHED or FAILED result as the trial's, unless another attempt committed first: then this attempt was
+   * stale (its lock lost, the job handed out again), its run is a duplicate, and the committed result is returned.
+   * A KILLED outcome is never committed: the trial is to run again. Redis unreachable → retried until it is back.
+   */
+  private async commit(client: RedisClient, jobId: string, outcome: TrialOutcome): Promise<TrialOutcome> {
+    if (outcome.status === 'KILLED') return outcome;
+    for (;;) {
+      try {
+        if (await client.runCommand(COMMIT_RESULT, [resultKey(jobId), JSON.stringify(outcome), RESULT_TTL_S])) return { ...outcome, otherRuns: await this.otherRuns(client, jobId, outcome) };
+        const committed = (await this.committed(client, jobId))!;
+        this.options.log(`${jobId}: a stale attempt of this trial: run ${outcome.runId} finished after run ${committed.runId} was committed; ${outcome.runDir ?? outcome.runId} is a duplicate`);
+        return committed;
+      } catch (error) {
+        this.options.log(`${jobId}: cannot commit the trial's result yet (${(error as Error).message}); retrying`);
+        await sleep(1000);
+      }
+    }
+  }
+
+  /** The committed result, with every other attempt's run directory as it stands now. */
+  private async committed(client: RedisClient, jobId: string): Promise<TrialOutcome | undefined> {
+    const text = await client.get(resultKey(jobId));
+    if (!text) return undefined;
+    const outcome = JSON.parse(text) as TrialOutcome;
+    return { ...outcome, otherRuns: await this.otherRuns(client, jobId, outcome) };
+  }
+
+  private async otherRuns(client: RedisClient, jobId: string, outcome: TrialOutcome): Promise<string[]> {
+    const dirs = await client.lrange(attemptsKey(jobId), 0, -1);
+    return [...new Set(dirs)].filter((dir) => dir !== outcome.runDir);
   }
 
   /**
