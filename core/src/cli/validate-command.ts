@@ -1,6 +1,8 @@
 // `distill validate <manifest>`: every structural, plugin and semantic issue at once, or `ok` and a one-line summary.
+// It builds what `run` builds before training (the dataset and both models), so `ok` means the run will start.
 import type { Command } from 'commander';
 import { openManifest } from '../manifest/open-manifest.js';
+import { checkBuilds } from '../manifest/check-builds.js';
 import { checkSemantics } from '../manifest/check-semantics.js';
 import { createSemanticContext } from '../manifest/semantic-context.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
@@ -9,7 +11,7 @@ import { addManifestOptions, type ManifestOptions } from './manifest-options.js'
 export function registerValidateCommand(program: Command): void {
   const command = program
     .command('validate')
-    .description('check a manifest: its structure, plugin types and params, and the plugins\' own checks')
+    .description('check a manifest: its structure, plugin types and params, the data and models it builds, and the plugins\' own checks')
     .argument('<manifest>', 'experiment manifest (.json)')
     .option('--print', 'print the resolved manifest, defaults filled in, instead of the summary');
   addManifestOptions(command)
@@ -18,6 +20,7 @@ export function registerValidateCommand(program: Command): void {
       const { host, manifest } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
       const context = createSemanticContext(manifest, host);
       try {
+        await checkBuilds(manifest, context);
         await checkSemantics(manifest, host, context);
       } finally {
         context.dispose();
