@@ -21,7 +21,7 @@ import { SweepTableReporter } from '../sweep/sweep-table-reporter.js';
 import { SweepLineReporter } from '../sweep/sweep-line-reporter.js';
 import type { SweepReporter } from '../sweep/sweep-reporter.js';
 import { SweepParentRun, SWEEP_ID_TAG, PARENT_RUN_TAG, sweepTrackingTarget } from '../sweep/mlflow-parent-run.js';
-import { createProposer } from '../sweep/trial-proposer.js';
+import { createProposer, methodCaveat } from '../sweep/trial-proposer.js';
 import { formatRanking } from '../sweep/sweep-ranking.js';
 import { collect } from './repeatable-option.js';
 
@@ -105,6 +105,8 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const limit = createProposer(opened.spec).limit;
   executor.prewarm?.(Math.min(concurrency, limit));
   reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}${options.queue ? `, trials on the queue at ${redactedUrl(options.queue)}` : ''}`);
+  const caveat = methodCaveat(opened.spec);
+  if (caveat) reporter.message(`warning: ${caveat}`);
 
   const trackingUri = options.trackingUri ?? resumed?.mlflow?.trackingUri;
   const tracking: TrackingOptions = { trackingUri, manifestNamesTracker: opened.manifestNamesTracker, env: process.env };

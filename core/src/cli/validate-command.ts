@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { openManifest } from '../manifest/open-manifest.js';
 import { checkBuilds } from '../manifest/check-builds.js';
 import { checkSemantics } from '../manifest/check-semantics.js';
+import { datasetWarnings } from '../manifest/dataset-warnings.js';
 import { createSemanticContext } from '../manifest/semantic-context.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
@@ -22,6 +23,7 @@ export function registerValidateCommand(program: Command): void {
       try {
         await checkBuilds(manifest, context);
         await checkSemantics(manifest, host, context);
+        for (const warning of datasetWarnings(manifest.experiment, await context.dataset())) process.stderr.write(`warning: ${warning}\n`);
       } finally {
         context.dispose();
       }

@@ -8,6 +8,7 @@ import type { PluginHost } from '../plugins/plugin-host.js';
 import type { RunStatus } from '../plugins/tracker-plugin.js';
 import type { LoadedManifest } from '../manifest/load-manifest.js';
 import { buildPlaced } from '../manifest/check-builds.js';
+import { datasetWarnings } from '../manifest/dataset-warnings.js';
 import { checkSemantics } from '../manifest/check-semantics.js';
 import { initBackend, type BackendChoice } from '../backend/select-backend.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
@@ -85,6 +86,7 @@ async function prepare(request: RunRequest): Promise<Prepared> {
   const experiment = loaded.experiment;
   const components = new RunComponents(host, experiment, loaded.dir);
   const dataset = await buildPlaced(loaded, '/dataset', () => components.dataset());
+  for (const warning of datasetWarnings(experiment, dataset)) log.warn(warning);
   log.info(`dataset ${experiment.dataset.type}: ${dataset.train.count} train, ${dataset.validation?.count ?? 0} validation, ${dataset.test.count} test, ${dataset.numClasses} classes`);
   const teacher = await buildPlaced(loaded, '/teacher', () => components.model('teacher', dataset));
   const student = await buildPlaced(loaded, '/student', () => components.model('student', dataset));
