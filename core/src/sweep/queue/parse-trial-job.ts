@@ -1,10 +1,11 @@
 // A queue job is untrusted input: anything that can write to the Redis queue can put a job there. Before a worker
 // uses a job, every id, key and name in it is checked against a strict pattern (no separators, no `..`, bounded
 // length), the environment it may set is limited to the MLflow experiment, and the fields that name this machine's
-// paths or code (`outDir`, `teacherCacheDir`, `plugins`) are dropped: the worker fills them with its own.
+// paths or code (`outDir`, `teacherCacheDir`, `plugins`) are dropped: the worker fills them with its own. The result
+// a worker sends back is checked too before the coordinator records it.
 import { Ajv, type ErrorObject } from 'ajv';
 import { PLUGIN_KINDS } from '../../plugins/plugin-kind.js';
-import type { TrialTask } from '../trial-executor.js';
+import type { TrialOutcome, TrialTask } from '../trial-executor.js';
 import type { TrialJobData } from './queue-protocol.js';
 
 /** A run id, sweep id or job id: one path segment, never `.` or `..`. */
@@ -75,7 +76,25 @@ const jobSchema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true, strict: false }).compile(jobSchema);
+/** A trial's result as a worker returns it: the coordinator records it in sweep.json, so it is checked as well. */
+const outcomeSchema = {
+  type: 'object',
+  required: ['status', 'runId', 'metrics', 'stoppedEarly', 'durationMs'],
+  properties: {
+    status: { enum: ['FINISHED', 'FAILED', 'KILLED'] },
+    runId: id,
+    runDir: { type: 'string', pattern: '^/[^\\u0000]*$', maxLength: 4096 },
+    metrics: { type: 'object', maxProperties: 10_000, additionalProperties: { type: ['number', 'null'] } },
+    stoppedEarly: { type: 'boolean' },
+    error: text(20_000),
+    durationMs: { type: 'number', minimum: 0 },
+    otherRuns: { type: 'array', maxItems: 100, items: { type: 'string', pattern: '^/[^\\u0000]*$', maxLength: 4096 } },
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validate = ajv.compile(jobSchema);
+const validateOutcome = ajv.compile(outcomeSchema);
 
 export class InvalidJobError extends Error {}
 
@@ -96,6 +115,12 @@ export function parseTrialJob(jobId: string | undefined, data: unknown, own: Pic
     requires,
     ...(teacher ? { teacher } : {}),
   };
+}
+
+/** The worker's result, or a description of what is wrong with it. */
+export function parseTrialOutcome(value: unknown): TrialOutcome | string {
+  if (validateOutcome(value)) return value as unknown as TrialOutcome;
+  return `the worker's result is malformed: ${(validateOutcome.errors ?? []).slice(0, 3).map(describe).join('; ')}`;
 }
 
 function describe(error: ErrorObject): string {
