@@ -50,7 +50,7 @@ export function registerSweepCommand(program: Command): void {
     .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
     .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--resume <sweepDir>', 'continue an interrupted sweep, skipping its finished trials')
-    .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[:password@]host:6379[/db] or rediss://…')
+    .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[user:password@]host:6379[/db], or rediss://… for TLS')
     .option('--quiet', 'no live table or progress lines on stderr')
     .action(async (file: string | undefined, options: SweepOptions) => {
       process.exitCode = await sweepCommand(file, options);

@@ -22,7 +22,7 @@ export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('run the trials of queue sweeps (distill sweep --queue) pulled from Redis, until stopped')
-    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[:password@]host:6379[/db] or rediss://…')
+    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[user:password@]host:6379[/db], or rediss://… for TLS')
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the trials\' run directories', 'runs')
     .option('--plugin <specifier>', 'load a plugin module or package for the trials (repeatable); a worker never loads plugins a job names', collect, [])

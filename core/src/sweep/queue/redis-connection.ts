@@ -11,7 +11,7 @@ export function redisConnection(url: string): ConnectionOptions {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UserError(`--queue ${url}: not a URL`, { hint: 'redis://[:password@]host:6379[/db] or rediss://…' });
+    throw new UserError(`--queue ${url}: not a URL`, { hint: 'redis://[user:password@]host:6379[/db], or rediss://… for TLS' });
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new UserError(`--queue ${url}: the scheme must be redis:// or rediss://, not ${parsed.protocol}//`);
