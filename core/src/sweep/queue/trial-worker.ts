@@ -67,6 +67,8 @@ export class TrialWorker {
       lockDuration: LOCK_DURATION_MS,
       stalledInterval: STALLED_INTERVAL_MS,
       maxStalledCount: 2,
+      // Jobs are taken only once the worker's plugins and Redis scripts are ready (ready()).
+      autorun: false,
     });
     this.worker.on('error', (error) => options.log(`queue: ${error.message}`));
     this.worker.on('failed', (job, error) => job && options.log(`${job.id}: refused or failed: ${error.message}`));
@@ -78,6 +80,7 @@ export class TrialWorker {
     const client = await this.worker.client;
     for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
     this.executor.prewarm(this.options.concurrency);
+    void this.worker.run().catch((error: Error) => this.options.log(`queue: ${error.message}`));
   }
 
   /** Takes no more jobs and waits for the running ones to finish. */
