@@ -153,8 +153,8 @@ describe('custom plugins that break their contract at run time', () => {
 
   it('a model whose logits do not match the number of classes is refused before training, naming the model plugin', async () => {
     const result = await run({ plugins: [fixture('faulty-plugins.ts')], student: { type: 'too-wide' } });
-    expect(result.stderr).toBe(
-      'the student (model plugin "too-wide") outputs shape [batch, 5], but the dataset has 4 classes: it must output logits of shape [batch, 4]\n  hint: size its last layer from context.dataset.numClasses\n',
+    expect(result.stderr).toMatch(
+      /^\S+manifest\.json:\d+:\d+: \/student: the student \(model plugin "too-wide"\) outputs shape \[batch, 5\], but the dataset has 4 classes: it must output logits of shape \[batch, 4\]; hint: size its last layer from context\.dataset\.numClasses\n$/,
     );
     expect(result.runs).toEqual([]);
     expect(result.code).toBe(2);

@@ -2,14 +2,16 @@
 // a coordinator and two worker processes run a 2×2 grid with the teacher trained once; a worker killed mid-trial
 // loses no trial (BullMQ hands it to the other); a worker without a plugin the trial needs refuses it with a clear
 // message that the sweep records. Each test uses its own Redis database, so no worker takes another test's trials.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
 import { MlflowClient, resolveMlflowConfig, type MlflowRun } from '@distill/core/tracking';
 import { RedisServer } from './setup/redis-server.js';
-import { distillBin, repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { killWorkers, startWorker, type WorkerProcess } from './support/worker-process.js';
 
 interface Trial {
   trial: number;
@@ -32,66 +34,9 @@ const TEMPERATURE = 'losses.0.params.temperature';
 const LEARNING_RATE = 'optimizer.params.learningRate';
 const GRID = { method: 'grid', parameters: { [TEMPERATURE]: { values: [2, 4] }, [LEARNING_RATE]: { values: [0.01, 0.03] } } };
 
-/** A `distill worker` process, its stderr collected, with a way to wait for a line. */
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  readonly out: string;
-  readonly cache: string;
-  log(): string;
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-}
-
-const workers: WorkerProcess[] = [];
 const tagsOf = (run: MlflowRun) => Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
 
-afterEach(async () => {
-  for (const worker of workers.splice(0)) {
-    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-  }
-});
-
-function startWorker(queue: string, extra: string[] = []): WorkerProcess {
-  const out = mkdtempSync(join(tmpdir(), 'worker-runs-'));
-  const cache = mkdtempSync(join(tmpdir(), 'worker-cache-'));
-  const child = spawn(process.execPath, [distillBin, 'worker', '--queue', queue, '--concurrency', '1', '--out', out, ...extra], {
-    cwd: repoRoot,
-    env: { ...process.env, FORCE_COLOR: '0', DISTILL_CACHE_DIR: cache },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const listeners = new Set<() => void>();
-  child.stderr!.on('data', (chunk) => {
-    stderr += chunk;
-    listeners.forEach((listener) => listener());
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const worker: WorkerProcess = {
-    child,
-    out,
-    cache,
-    log: () => stderr,
-    exited,
-    waitFor: (pattern, timeoutMs = 120_000) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match = stderr.match(pattern);
-          if (!match) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(match);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`worker never logged ${pattern}:\n${stderr}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      }),
-  };
-  workers.push(worker);
-  return worker;
-}
+afterEach(killWorkers);
 
 function runDirs(out: string): string[] {
   return readdirSync(out).filter((name) => existsSync(join(out, name, 'summary.json')));
@@ -258,6 +203,46 @@ describe('distill sweep --queue with distill worker processes', () => {
       expect(sweep.trials.every((t) => t.status === 'finished' && typeof t.metric === 'number')).toBe(true);
       await Promise.all([stopGracefully(a), stopGracefully(b)]);
     } finally {
+      await redis.stop();
+    }
+  });
+
+  it('a Redis outage longer than a trial\'s lock does not run the trial again: its result is committed once, by trial id', async () => {
+    const redis = await RedisServer.start({ persist: true });
+    const probe = new Redis({ host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: 0, retryStrategy: () => 500, lazyConnect: true });
+    probe.on('error', () => undefined);
+    try {
+      const worker = startWorker(redis.url);
+      await worker.waitFor(/waiting for trials/);
+      const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+      const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 10, batchSize: 16 } }), name: 'queue-outage', sweep: { parameters: { [TEMPERATURE]: { values: [2] } } } });
+      const sweepRun = runCli(['sweep', manifest, '--queue', redis.url, '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+      const [, jobId] = await worker.waitFor(/(\S+): trial \d+ of sweep \S+ started/);
+      // Down a little longer than the lock has left (11–16 s: it is renewed every 3.75–7.5 s for 15 s), so it expires.
+      await probe.connect();
+      await expect.poll(() => probe.pttl(`bull:distill-trials:${jobId}:lock`), { timeout: 20_000, interval: 50 }).toBeGreaterThan(0);
+      const outage = Math.max(11_000, (await probe.pttl(`bull:distill-trials:${jobId}:lock`)) + 1_500);
+      probe.disconnect();
+      await redis.stop();
+      await new Promise((resolve) => setTimeout(resolve, outage));
+      await redis.start();
+      const result = await sweepRun;
+      expect(result.code, result.stderr).toBe(0);
+
+      const [trial] = (readJson(join(onlySweepDir(out), 'sweep.json')) as Sweep).trials as (Trial & { previousRuns?: string[] })[];
+      expect(trial.status).toBe('finished');
+      // The record names one run, the one whose result it holds; any other attempt's directory is listed beside it.
+      expect(trial.runDir!.split('/').at(-1)).toBe(trial.runId);
+      const dirs = runDirs(worker.out).map((run) => join(worker.out, run));
+      const listed = [trial.runDir, ...(trial.previousRuns ?? [])].map((dir) => join(onlySweepDir(out), dir!));
+      expect(dirs.sort()).toEqual(listed.sort());
+      expect(readJson(join(onlySweepDir(out), trial.runDir!, 'summary.json')).metrics['student/val/accuracy']).toBe(trial.metric);
+      // The attempt BullMQ handed out again after the outage found the committed result and did not train.
+      expect(worker.log()).toMatch(/already has a committed result|a stale attempt of this trial/);
+      expect(runDirs(worker.out)).toEqual([jobId]);
+      await stopGracefully(worker);
+    } finally {
+      probe.disconnect();
       await redis.stop();
     }
   });

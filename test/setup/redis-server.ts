@@ -42,11 +42,13 @@ export class RedisServer {
     readonly port: number,
     /** Append-only file on: what was in Redis survives stop() and start(). */
     readonly persist: boolean,
+    /** More redis-server options (`--requirepass`, `--user`, `--tls-port`, …). */
+    readonly args: readonly string[],
   ) {}
 
-  static async start(options: { port?: number; dataDir?: string; persist?: boolean } = {}): Promise<RedisServer> {
+  static async start(options: { port?: number; dataDir?: string; persist?: boolean; args?: readonly string[] } = {}): Promise<RedisServer> {
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'distill-redis-'));
-    const server = new RedisServer(ensureRedisServer(), dataDir, options.port ?? (await freePort()), options.persist ?? false);
+    const server = new RedisServer(ensureRedisServer(), dataDir, options.port ?? (await freePort()), options.persist ?? false, options.args ?? []);
     await server.start();
     return server;
   }
@@ -57,7 +59,7 @@ export class RedisServer {
 
   async start(): Promise<void> {
     if (this.child) return;
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dataDir, '--save', '', ...(this.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--logfile', join(this.dataDir, 'redis.log'), '--daemonize', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dataDir, '--save', '', ...(this.persist ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']), '--logfile', join(this.dataDir, 'redis.log'), '--daemonize', 'no', ...this.args];
     const child = spawn(this.binary, args, { stdio: 'ignore' });
     this.child = child;
     const deadline = Date.now() + 20_000;
@@ -94,7 +96,8 @@ function answersPing(port: number): Promise<boolean> {
     socket.once('connect', () => socket.write('PING\r\n'));
     socket.once('data', (data) => {
       socket.destroy();
-      resolve(data.toString().startsWith('+PONG'));
+      // A server that wants a password answers NOAUTH: it is up.
+      resolve(/^(\+PONG|-NOAUTH)/.test(data.toString()));
     });
     socket.once('error', () => resolve(false));
     socket.once('timeout', () => (socket.destroy(), resolve(false)));

@@ -9,7 +9,10 @@ export interface CommandEntry {
 }
 
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  validate: { description: "check a manifest: its structure, plugin types and params, and the plugins' own checks", load: () => import('./validate-command.js') },
+  validate: {
+    description: "check a manifest: its structure, plugin types and params, the data and models it builds, and the plugins' own checks",
+    load: () => import('./validate-command.js'),
+  },
   run: { description: 'train a student from a manifest: teacher stage if needed, distillation, baseline, evaluation', load: () => import('./run-command.js') },
   schema: {
     description: "print the manifest JSON Schema with the params of every registered plugin (for editors), or one plugin's params schema",

@@ -1,9 +1,10 @@
 // `distill runs [runsDir]`: the local runs as a table: id, name, status, key metrics, and whether MLflow has them.
+// A sweep directory (given, or inside the directory given) is listed as its trials' runs under a line for the sweep.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { findRunDirs } from '../tracking/sync-runs.js';
+import { findRunsAndSweeps, type SweepDir } from '../sweep/find-runs-and-sweeps.js';
 import { readJournal } from '../tracking/run-journal.js';
 import { readMlflowState } from '../tracking/mlflow/mlflow-sync-state.js';
 
@@ -16,6 +17,8 @@ export interface LocalRunRow {
   readonly metrics: Readonly<Record<string, number | null>>;
   /** `synced`, `pending k/n` (events in MLflow / in the journal), or `local only`. */
   readonly mlflow: string;
+  /** The sweep the run is a trial of. */
+  readonly sweep?: string;
 }
 
 export function register(command: Command): void {
@@ -23,13 +26,26 @@ export function register(command: Command): void {
     .argument('[runsDir]', 'directory of runs', 'runs')
     .option('--json', 'print the rows as JSON')
     .action((runsDir: string, options: { json?: boolean }) => {
-      const rows = existsSync(runsDir) ? findRunDirs(runsDir).map(localRunRow) : [];
-      if (options.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-      else process.stdout.write(rows.length ? `${formatRunsTable(rows)}\n` : `no runs in ${runsDir}\n`);
+      const found = existsSync(runsDir) ? findRunsAndSweeps(runsDir) : { runDirs: [], sweeps: [] };
+      const rows = found.runDirs.map((dir) => localRunRow(dir));
+      const sweeps = found.sweeps.map((sweep) => ({ sweep, rows: sweep.runDirs.map((dir) => localRunRow(dir, sweep.record.sweepId)) }));
+      if (options.json) process.stdout.write(`${JSON.stringify([...rows, ...sweeps.flatMap((s) => s.rows)], null, 2)}\n`);
+      else if (rows.length === 0 && sweeps.length === 0) process.stdout.write(`no runs in ${runsDir}\n`);
+      else {
+        const blocks = [...(rows.length ? [formatRunsTable(rows)] : []), ...sweeps.map(({ sweep, rows: trials }) => `${sweepLine(sweep)}\n${trials.length ? formatRunsTable(trials) : '(no trial runs yet)'}`)];
+        process.stdout.write(`${blocks.join('\n')}\n`);
+      }
     });
 }
 
-export function localRunRow(runDir: string): LocalRunRow {
+/** `sweep 20261128-…: finished, 4 trials; recorded in mlflow (parentRunId 3f9a…)` */
+function sweepLine({ dir, record }: SweepDir): string {
+  const tracking = record.tracking;
+  const where = tracking ? `recorded in ${tracking.type}${Object.keys(tracking.state).length ? ` (${Object.entries(tracking.state).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}` : 'recorded locally';
+  return `sweep ${record.sweepId} (${dir}): ${record.status}, ${record.trials.length} trial${record.trials.length === 1 ? '' : 's'}; ${where}`;
+}
+
+export function localRunRow(runDir: string, sweep?: string): LocalRunRow {
   const journal = readJournal(runDir);
   const summary = readSummary(runDir);
   const started = journal.find((event) => event.type === 'run-started');
@@ -42,6 +58,7 @@ export function localRunRow(runDir: string): LocalRunRow {
     status: summary?.status ?? (ended?.type === 'run-ended' ? ended.status : 'RUNNING'),
     metrics: summary?.metrics ?? {},
     mlflow: !state ? 'local only' : state.deliveredSeq >= total && state.runId ? 'synced' : `pending ${state.deliveredSeq}/${total}`,
+    ...(sweep ? { sweep } : {}),
   };
 }
 

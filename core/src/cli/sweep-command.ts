@@ -21,7 +21,7 @@ import { SweepLineReporter } from './sweep-line-reporter.js';
 import type { SweepReporter } from '../sweep/sweep-reporter.js';
 import { openSweepTracking, sweepProgress } from '../sweep/sweep-tracking.js';
 import { resolveTrackingTarget, type TrackingTarget } from '../tracking/tracking-target.js';
-import { createProposer } from '../sweep/trial-proposer.js';
+import { createProposer, methodCaveat } from '../sweep/trial-proposer.js';
 import { formatRanking } from '../sweep/sweep-ranking.js';
 import { positiveInteger } from './option-parsers.js';
 import { addManifestOptions } from './manifest-options.js';
@@ -51,7 +51,7 @@ export function register(command: Command): void {
     .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
     .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--resume <sweepDir>', 'continue an interrupted sweep, skipping its finished trials')
-    .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[:password@]host:6379[/db] or rediss://…')
+    .option('--queue <url>', 'put the trials on a Redis queue for `distill worker` processes: redis://[user:password@]host:6379[/db], or rediss://… for TLS')
     .option('--quiet', 'no live table or progress lines on stderr')
     .option('--report', 'write an HTML report of the sweep (report.html in the sweep directory) when it ends')
     .action(async (file: string | undefined, options: SweepOptions) => {
@@ -103,6 +103,8 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const limit = createProposer(opened.spec).limit;
   executor.prewarm?.(Math.min(concurrency, limit));
   reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}${options.queue ? `, trials on the queue at ${redactedUrl(options.queue)}` : ''}`);
+  const caveat = methodCaveat(opened.spec);
+  if (caveat) reporter.message(`warning: ${caveat}`);
 
   const target = trackingTarget(opened, options.trackingUri, resumed);
   const warnings = { warn: (line: string) => reporter.message(`warning: ${line}`) };

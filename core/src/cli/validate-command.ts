@@ -1,7 +1,10 @@
 // `distill validate <manifest>`: every structural, plugin and semantic issue at once, or `ok` and a one-line summary.
+// It builds what `run` builds before training (the dataset and both models), so `ok` means the run will start.
 import type { Command } from 'commander';
 import { openManifest } from '../manifest/open-manifest.js';
+import { checkBuilds } from '../manifest/check-builds.js';
 import { checkSemantics } from '../manifest/check-semantics.js';
+import { datasetWarnings } from '../manifest/dataset-warnings.js';
 import { createSemanticContext } from '../manifest/semantic-context.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
@@ -16,7 +19,9 @@ export function register(command: Command): void {
       const { host, manifest } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
       const context = createSemanticContext(manifest, host);
       try {
+        await checkBuilds(manifest, context);
         await checkSemantics(manifest, host, context);
+        for (const warning of datasetWarnings(manifest.experiment, await context.dataset())) process.stderr.write(`warning: ${warning}\n`);
       } finally {
         context.dispose();
       }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import { reachRedis, redactedUrl, redisConnection } from '../sweep/queue/redis-connection.js';
+import { DEFAULT_MAX_TEACHER_BYTES } from '../sweep/queue/teacher-transfer.js';
 import { TrialWorker } from '../sweep/queue/trial-worker.js';
 import { collect, positiveInteger } from './option-parsers.js';
 import { handleInterrupts } from './interrupts.js';
@@ -15,14 +16,16 @@ interface WorkerOptions {
   concurrency?: number;
   out: string;
   plugin: string[];
+  maxTeacherMb: number;
 }
 
 export function register(command: Command): void {
   command
-    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[:password@]host:6379[/db] or rediss://…')
+    .requiredOption('--queue <url>', 'the Redis the sweeps use: redis://[user:password@]host:6379[/db], or rediss://… for TLS')
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the trials\' run directories', 'runs')
-    .option('--plugin <specifier>', 'load a plugin module or package for the trials (repeatable)', collect, [])
+    .option('--plugin <specifier>', 'load a plugin module or package for the trials (repeatable); a worker never loads plugins a job names', collect, [])
+    .option('--max-teacher-mb <n>', 'refuse a shared teacher larger than this from Redis', positiveInteger, DEFAULT_MAX_TEACHER_BYTES / 1024 / 1024)
     .action(async (options: WorkerOptions) => {
       process.exitCode = await workerCommand(options);
     });
@@ -38,6 +41,7 @@ async function workerCommand(options: WorkerOptions): Promise<number> {
     outDir: resolve(options.out),
     plugins: options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p)),
     trainingCache: new TrainingCache(resolve(TrainingCache.fromEnvironment().root)),
+    maxTeacherBytes: options.maxTeacherMb * 1024 * 1024,
     log,
   });
   await worker.ready();

@@ -4,6 +4,8 @@ const LIMIT = 40;
 
 /** The value as JSON, shortened: `-1`, `"gpu"`, `{"a":1}`. */
 export function describeValue(value: unknown): string {
+  // JSON has no Infinity (JSON.stringify writes null): `--set x=1e400` parses to one.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (out of range)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > LIMIT ? `${text.slice(0, LIMIT - 1)}…` : text;
 }

@@ -31,6 +31,29 @@ describe('parseManifestText', () => {
     expect(await errorOf(() => parseManifestText('{ "name": "x" } // done', 'x.json'))).toBe("x.json:1:17: invalid JSON: unexpected character '/'");
   });
 
+  it('names a byte-order mark, a NUL byte or another control character, with its place', async () => {
+    expect(await errorOf(() => parseManifestText('\ufeff{ "name": "x" }', 'x.json'))).toBe('x.json:1:1: U+FEFF byte-order mark at 1:1; save the file as UTF-8 without a BOM');
+    expect(await errorOf(() => parseManifestText('{\n  "na\u0000me": "x" }', 'x.json'))).toBe(
+      'x.json:2:6: U+0000 NUL byte at 2:6; remove it, or write it as an escape (\\u0000) inside a string',
+    );
+    expect(await errorOf(() => parseManifestText('{ "name": "a\u0007b" }', 'x.json'))).toMatch(/^x\.json:1:13: U\+0007 control character at 1:13/);
+    // Escaped, they are ordinary string content.
+    expect(parseManifestText('{ "name": "a\\u0000\\"b" }', 'x.json').raw).toEqual({ name: 'a\u0000"b' });
+  });
+
+  it('refuses nesting deeper than 100 levels at the place it goes too deep, without overflowing the stack', async () => {
+    const deep = `{ "name": "x", "description": ${'['.repeat(3000)}${']'.repeat(3000)} }`;
+    expect(await errorOf(() => parseManifestText(deep, 'x.json'))).toBe('x.json:1:130: nested more than 100 levels deep; a manifest needs a handful');
+    const fine = `{ "a": ${'['.repeat(99)}${']'.repeat(99)}, "b": "[[[[" }`;
+    expect(parseManifestText(fine, 'x.json').raw).toHaveProperty('b', '[[[[');
+  });
+
+  it('says a number too large for a double is out of range instead of showing it as null', async () => {
+    expect(await errorOf(() => parseManifestText('{ "training": { "epochs": 1e400 } }', 'x.json'))).toBe('x.json:1:27: the number 1e400 is out of range (beyond ±1.8e+308)');
+    expect(await errorOf(() => parseManifestText('{ "seed": -2e999 }', 'x.json'))).toBe('x.json:1:11: the number -2e999 is out of range (beyond ±1.8e+308)');
+    expect(parseManifestText('{ "lr": 1e-400, "big": 1.7e308 }', 'x.json').raw).toEqual({ lr: 0, big: 1.7e308 });
+  });
+
   it('an empty file is one line', async () => {
     expect(await errorOf(() => parseManifestText('', 'x.json'))).toBe('x.json: manifest is empty; expected a JSON object');
     expect(await errorOf(() => parseManifestText(' \n\t\n', 'x.json'))).toBe('x.json: manifest is empty; expected a JSON object');

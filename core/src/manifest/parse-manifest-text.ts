@@ -1,4 +1,5 @@
 // Text → a manifest object with source locations; anything that is not a JSON object is one precise issue.
+import { findTextHazard } from './find-text-hazard.js';
 import { JsonSource, JsonSyntaxError } from './json-source.js';
 import { ManifestError } from './manifest-error.js';
 
@@ -15,6 +16,8 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
     throw new ManifestError([{ file, line, column, pointer: '', message }]);
   };
   if (text.trim() === '') fail('manifest is empty; expected a JSON object');
+  const hazard = findTextHazard(text);
+  if (hazard) fail(hazard.message, hazard.line, hazard.column);
   let source: JsonSource;
   try {
     source = JsonSource.parse(text);

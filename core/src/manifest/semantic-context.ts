@@ -4,6 +4,7 @@ import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import type { Dataset } from '../plugins/dataset-plugin.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
 import type { LoadedManifest } from './validate-manifest.js';
+import { checkDatasetContract } from '../plugins/dataset-contract.js';
 import { checkModelContract } from '../plugins/model-contract.js';
 
 export interface SemanticContext extends SemanticCheckContext {
@@ -16,7 +17,11 @@ export function createSemanticContext(loaded: LoadedManifest, host: PluginHost):
   const { experiment, dir: manifestDir } = loaded;
   const { seed } = experiment;
   const models: DistillModel[] = [];
-  const dataset = once(() => host.registries.dataset.build(experiment.dataset.type, experiment.dataset.params, { manifestDir, seed, pointer: '/dataset' }));
+  const dataset = once(async () => {
+    const built = await host.registries.dataset.build(experiment.dataset.type, experiment.dataset.params, { manifestDir, seed, pointer: '/dataset' });
+    checkDatasetContract(built, experiment.dataset.type);
+    return built;
+  });
   const model = (role: 'teacher' | 'student') =>
     once(async () => {
       const { inputShape, numClasses, classNames } = await dataset();

@@ -1,5 +1,6 @@
 // A parsed manifest → validated, defaulted experiment: apply `--set` overrides, check structure, check plugin
-// references and their params; every issue of every pass is reported at once, each with its place.
+// references and their params, loss weights that make the objective meaningless; every issue of every pass is
+// reported at once, each with its place.
 import { dirname } from 'node:path';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
@@ -7,6 +8,7 @@ import type { ParsedManifest } from './parse-manifest-text.js';
 import { overrideFlag, tryApplyOverrides } from './overrides.js';
 import { structureIssues } from './validate-structure.js';
 import { referenceIssues } from './validate-references.js';
+import { lossWeightIssues } from './loss-weight-issues.js';
 import { issuePlacer } from './place-issues.js';
 import { fromPointer } from './json-pointer.js';
 import type { ResolvedExperiment } from './resolved-experiment.js';
@@ -41,6 +43,7 @@ export function validateManifest(parsed: ParsedManifest, options: ValidateManife
     ...duplicateKeyIssues(parsed),
     ...structureIssues(value).map(place),
     ...referenceIssues(value, options.host.registries).map(place),
+    ...lossWeightIssues(value).map(place),
   ];
   if (issues.length > 0) throw new ManifestError(inFlagOrder(issues, options.overrides ?? []));
   return {

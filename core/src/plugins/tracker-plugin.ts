@@ -38,6 +38,11 @@ export interface Tracker {
   openSweep?(sweep: SweepInfo, resumed?: Readonly<Record<string, string>>): Promise<SweepTracking | undefined>;
   /** Sends what a run directory's journal holds and the tracker has not received yet. Idempotent. */
   sync?(runDir: string): Promise<SyncReport>;
+  /**
+   * Completes the record of a sweep that has ended (`distill sync` on a sweep directory) when it was left unfinished
+   * — the sweep ended while the tracker was unreachable — and leaves one that is complete as it is. Says what it did.
+   */
+  syncSweep?(sweep: SweepInfo, state: Readonly<Record<string, string>>, progress: SweepProgress): Promise<SweepSyncReport>;
 }
 
 /**
@@ -49,6 +54,11 @@ export interface TrackerAddressing<P = Record<string, unknown>> {
   readonly uriParam: string;
   readonly uriVariable?: string;
   complete?(params: P, environment: Environment): P;
+  /**
+   * Whether `environment` holds credentials this tracker would send to whatever server it is addressed to: a queue
+   * worker that holds some runs only trials addressed to its own `uriVariable`'s server.
+   */
+  holdsCredentials?(environment: Environment): boolean;
 }
 
 /** A sweep, as a tracker records it. */
@@ -90,6 +100,12 @@ export interface SweepTracking {
   update(progress: SweepProgress): void;
   /** The sweep's end (any status); resolves when the tracker has the last of it. */
   end(progress: SweepProgress): Promise<void>;
+}
+
+export interface SweepSyncReport {
+  /** One line for the terminal: completed, already complete, or why not. */
+  readonly line: string;
+  readonly error?: boolean;
 }
 
 export interface SyncReport {

@@ -7,6 +7,7 @@ import type { DistillOptimizer } from '../plugins/optimizer-plugin.js';
 import type { LearningRateSchedule } from '../plugins/scheduler-plugin.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import type { LossTerm } from '../training/loss-term.js';
+import { checkDatasetContract } from '../plugins/dataset-contract.js';
 import { checkModelContract } from '../plugins/model-contract.js';
 import type { RunServices } from '../plugins/run-services.js';
 
@@ -25,9 +26,11 @@ export class RunComponents {
     return { manifestDir: this.manifestDir, seed: this.experiment.seed, pointer, ...extra };
   }
 
-  dataset(): Promise<Dataset> {
+  async dataset(): Promise<Dataset> {
     const { type, params } = this.experiment.dataset as Reference;
-    return this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.services);
+    const built = await this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.services);
+    checkDatasetContract(built, type);
+    return built;
   }
 
   async model(role: 'teacher' | 'student', dataset: Dataset): Promise<DistillModel> {

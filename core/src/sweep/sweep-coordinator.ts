@@ -178,8 +178,12 @@ export class SweepCoordinator {
     trial.status = outcome.status === 'KILLED' ? 'killed' : outcome.status === 'FAILED' ? 'failed' : trial.stoppedEarly ? 'stopped' : 'finished';
     if (outcome.status === 'FINISHED') trial.metric = typeof metric === 'number' && Number.isFinite(metric) ? metric : null;
     if (outcome.error) trial.error = outcome.error;
+    // The record names the run that produced the result: its id and directory always agree.
+    trial.runId = outcome.runId;
     if (outcome.runDir) trial.runDir = relative(store.dir, outcome.runDir);
     else delete trial.runDir;
+    const others = (outcome.otherRuns ?? []).map((dir) => relative(store.dir, dir)).filter((dir) => dir !== trial.runDir && !trial.previousRuns?.includes(dir));
+    if (others.length > 0) trial.previousRuns = [...(trial.previousRuns ?? []), ...others];
     trial.endedAt = new Date().toISOString();
     trial.durationMs = outcome.durationMs;
     store.save();

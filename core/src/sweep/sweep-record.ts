@@ -33,7 +33,10 @@ export interface TrialRecord {
   startedAt?: string;
   endedAt?: string;
   durationMs?: number;
-  /** Run directories of earlier attempts (killed by an interrupt, run again on resume). */
+  /**
+   * Run directories of other attempts: killed by an interrupt and run again on resume, or a queue trial run twice
+   * (a worker lost, or its lock lost in a Redis outage) whose result was not the one committed.
+   */
   previousRuns?: string[];
 }
 

@@ -17,6 +17,11 @@ export interface TrialTask {
   readonly manifestFile: string;
   /** `--plugin` modules, as absolute paths or package names. */
   readonly plugins: readonly string[];
+  /**
+   * A queue worker's trial: only the built-in plugins and `plugins` (the worker's own `--plugin` modules) are loaded,
+   * never the modules the manifest lists (a job's manifest is untrusted input and never names code to import).
+   */
+  readonly workerPluginsOnly?: boolean;
   /** Parent of the run directory. */
   readonly outDir: string;
   /** Extra run tags: the sweep, the trial, and those that make the tracker nest the run under the sweep. */
@@ -60,6 +65,8 @@ export interface TrialOutcome {
   readonly stoppedEarly: boolean;
   readonly error?: string;
   readonly durationMs: number;
+  /** Run directories of other attempts of the same trial (a queue trial handed out twice), besides `runDir`. */
+  readonly otherRuns?: readonly string[];
 }
 
 export type TeacherTask = Omit<TrialTask, 'runId' | 'tags'>;

@@ -40,6 +40,15 @@ function randomProposer(spec: SweepSpec): TrialProposer {
   return { limit: spec.runCap!, propose: (index) => randomSample(spec, index) };
 }
 
+/** What a sweep says at its start when its settings make its method something else (TPE that never leaves startup). */
+export function methodCaveat(spec: SweepSpec): string | undefined {
+  if (spec.method !== 'tpe' || spec.runCap === undefined || spec.runCap > spec.tpe.startupTrials) return undefined;
+  return (
+    `tpe: runCap ${spec.runCap} is not above tpe.startupTrials ${spec.tpe.startupTrials}, so every trial is a random startup sample: ` +
+    `this sweep is pure random search (raise runCap above ${spec.tpe.startupTrials}, or lower tpe.startupTrials)`
+  );
+}
+
 function tpeProposer(spec: SweepSpec): TrialProposer {
   const sampler = new TpeSampler(spec.parameters, spec.tpe, spec.metric.goal);
   return {

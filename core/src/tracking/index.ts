@@ -4,4 +4,4 @@ export * from './mlflow/index.js';
 export { resolveTrackingTarget, publicTarget, DEFAULT_TRACKER, type TrackingTarget, type TrackingChoice } from './tracking-target.js';
 export { RunJournal, readJournal, EVENTS_FILE, METRICS_FILE } from './run-journal.js';
 export { RunRecorder } from './run-recorder.js';
-export { syncRuns, findRunDirs, type SyncOptions, type RunSyncResult } from './sync-runs.js';
+export { syncRun, type SyncOptions, type RunSyncResult } from './sync-runs.js';

@@ -1,12 +1,10 @@
-// `distill sync`: hands each local run to the tracker it is recorded with (or the one `--tracking-uri` or the
+// `distill sync` for one run: hands it to the tracker it is recorded with (or the one `--tracking-uri` or the
 // environment names, for a run recorded only locally), whose `sync` capability sends what it does not have yet.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { Environment, WarnSink } from '../plugins/run-services.js';
 import type { SyncReport } from '../plugins/tracker-plugin.js';
-import { EVENTS_FILE } from './run-journal.js';
 import { DEFAULT_TRACKER, resolveTrackingTarget } from './tracking-target.js';
 
 export interface SyncOptions {
@@ -24,26 +22,7 @@ export interface RunSyncResult extends Partial<SyncReport> {
   readonly error?: string;
 }
 
-/** The run directories `target` names: itself when it holds a journal, else its sub-directories that do. */
-export function findRunDirs(target: string): string[] {
-  const dir = resolve(target);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UserError(`${target} is not a directory`);
-  if (existsSync(join(dir, EVENTS_FILE))) return [dir];
-  return readdirSync(dir)
-    .map((name) => join(dir, name))
-    .filter((path) => statSync(path).isDirectory() && existsSync(join(path, EVENTS_FILE)))
-    .sort();
-}
-
-export async function syncRuns(target: string, options: SyncOptions): Promise<RunSyncResult[]> {
-  const runDirs = findRunDirs(target);
-  if (runDirs.length === 0) throw new UserError(`no distill runs in ${target} (a run directory holds ${EVENTS_FILE})`);
-  const results: RunSyncResult[] = [];
-  for (const runDir of runDirs) results.push(await syncRun(runDir, options));
-  return results;
-}
-
-async function syncRun(runDir: string, options: SyncOptions): Promise<RunSyncResult> {
+export async function syncRun(runDir: string, options: SyncOptions): Promise<RunSyncResult> {
   const recorded = recordedTracking(runDir);
   // A run recorded only locally goes where the flag or the environment says; any other goes where it was recorded.
   const manifest = recorded && recorded.type !== DEFAULT_TRACKER ? recorded : undefined;

@@ -14,16 +14,22 @@ export interface LossTerm {
 
 export class LossContractError extends Error {
   readonly exitCode = 1;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'LossContractError';
   }
 }
 
-/** Runs a loss and checks it returned a float32 scalar. */
-export function computeTerm(term: LossTerm, inputs: LossInputs): tf.Scalar {
-  const value = term.loss.compute(inputs) as tf.Tensor | undefined;
+/** Runs a loss and checks it returned a float32 scalar; a loss that throws fails naming the stage, plugin and step. */
+export function computeTerm(term: LossTerm, inputs: LossInputs, stage?: string): tf.Scalar {
   const where = `loss "${term.name}" (plugin ${term.plugin}) at step ${inputs.step}`;
+  let value: tf.Tensor | undefined;
+  try {
+    value = term.loss.compute(inputs) as tf.Tensor | undefined;
+  } catch (error) {
+    const thrown = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new LossContractError(`${stage ? `${stage} stage: ` : ''}${where} (epoch ${inputs.epoch + 1}) threw ${thrown}`, { cause: error });
+  }
   if (!value || typeof (value as tf.Tensor).rank !== 'number') {
     throw new LossContractError(`${where} returned ${value === undefined ? 'nothing' : typeof value}; it must return a scalar tf.Tensor`);
   }

@@ -162,7 +162,7 @@ function runStep(
       labelMask: batch.labelMask,
       ...position,
     };
-    termValues = config.terms.map((term) => tf.keep(computeTerm(term, inputs)));
+    termValues = config.terms.map((term) => tf.keep(computeTerm(term, inputs, config.stage)));
     return termValues.reduce((sum, term, i) => sum.add(term.mul(weights[i])), tf.scalar(0)) as tf.Scalar;
   }, variables);
   config.optimizer.optimizer.applyGradients(grads);

@@ -75,16 +75,40 @@ describe('csv dataset', () => {
   });
 
   it('names the line and column of a non-numeric or empty cell', async () => {
-    await expect(load('a,b,label\n1,2,x\n3,four,y\n5,6,x\n')).rejects.toThrow(/^data-\w+\.csv:3, column 2 \("b"\): "four" is not a number$/);
+    await expect(load('a,b,label\n1,2,x\n3,four,y\n5,6,x\n')).rejects.toThrow(/^data-\w+\.csv:3, column 2 \("b"\): "four" is not a decimal number$/);
     await expect(load('a,b,label\n1,2,x\n3,4,y\n,6,x\n')).rejects.toThrow(/^data-\w+\.csv:4, column 1 \("a"\): empty cell$/);
   });
 
   it('counts lines of the file, not records, after blank lines and quoted line breaks', async () => {
-    await expect(load('a,b,label\n\n1,2,"x\ny"\n3,oops,y\n')).rejects.toThrow(/:5, column 2 \("b"\): "oops" is not a number$/);
+    await expect(load('a,b,label\n\n1,2,"x\ny"\n3,oops,y\n')).rejects.toThrow(/:5, column 2 \("b"\): "oops" is not a decimal number$/);
   });
 
   it('rejects a numeric label that is not a class index', async () => {
     await expect(load('a,label\n1,0\n2,1.5\n3,1\n')).rejects.toThrow(/:3, column 2 \("label"\): label 1\.5 is neither a class index/);
+  });
+
+  it('reads features as plain decimals only: hex, binary, Infinity and out-of-range numbers are errors with file:line', async () => {
+    await expect(load('a,b,label\n1,2,0\n0x1F,4,1\n5,6,0\n')).rejects.toThrow(/^data-\w+\.csv:3, column 1 \("a"\): "0x1F" is not a decimal number$/);
+    await expect(load('a,b,label\n1,0b11,0\n3,4,1\n5,6,0\n')).rejects.toThrow(/:2, column 2 \("b"\): "0b11" is not a decimal number$/);
+    await expect(load('a,b,label\n1,2,0\n3,Infinity,1\n5,6,0\n')).rejects.toThrow(/:3, column 2 \("b"\): "Infinity" is not a decimal number$/);
+    await expect(load('a,b,label\n1,2,0\n3,1e400,1\n5,6,0\n')).rejects.toThrow(/:3, column 2 \("b"\): 1e400 is out of range/);
+    const data = await load('a,b,label\n-1.5,+2,0\n.5,3e-2,1\n7.,1E2,0\n4,5,1\n6,7,0\n', { testFraction: 0.2, validationFraction: 0 });
+    expect(rows(data)).toEqual(['-1.5,2>0', `0.5,${Math.fround(0.03)}>1`, '7,100>0', '4,5>1', '6,7>0'].sort());
+  });
+
+  it('refuses class indices with gaps, naming the count found and the stray label, unless numClasses is given', async () => {
+    const text = ['a,label', '1,0', '2,1', '3,2', '4,50', '5,1', '6,0', '7,2'].join('\n');
+    await expect(load(text)).rejects.toThrow(
+      /^the labels are 4 distinct class indices \(0, 1, 2, 50\), so classes 0 … 50 would be 51 classes with 47 never seen; the highest, 50, is first at data-\w+\.csv:5, column 2 \("label"\)\n  hint: fix a stray label, or set the csv dataset's numClasses/,
+    );
+    expect((await load(text, { numClasses: 51 })).numClasses).toBe(51);
+    await expect(load(text, { numClasses: 10 })).rejects.toThrow(/:5, column 2 \("label"\): label 50 is not a class index below numClasses 10$/);
+  });
+
+  it('gives a precise error for a label of 1e9, not a typed-array failure', async () => {
+    const error = await load('a,label\n1,0\n2,1\n3,1e9\n4,1\n5,0\n').catch((caught: Error) => caught);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toMatch(/^the labels are 3 distinct class indices \(0, 1, 1000000000\), so classes 0 … 1000000000 would be 1000000001 classes .* the highest, 1e9, is first at data-\w+\.csv:4/);
   });
 
   it('suggests the nearest column for an unknown label column', async () => {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { definePlugin, shuffledIndices, suggestion, UserError, type Dataset } from '@distill/core';
 import { CsvSyntaxError, parseCsv, type CsvRecord } from './csv-records.js';
 import { csvLabels } from './csv-labels.js';
+import { decimalCell } from './decimal-cell.js';
 import { datasetFingerprint } from './dataset-fingerprint.js';
 import { gatherSplit, splitSizes, type RowTable } from './split-rows.js';
 
@@ -15,6 +16,13 @@ const paramsSchema = {
       type: ['string', 'integer'],
       minimum: 0,
       description: 'The label column: its name in the header, or its 0-based index. Default: the last column.',
+    },
+    numClasses: {
+      type: 'integer',
+      minimum: 2,
+      maximum: 100000,
+      description:
+        'How many classes numeric labels index. Default: the labels found, which must be 0 … k-1 without gaps; give it when some classes have no rows in the file.',
     },
     header: { type: 'boolean', default: true, description: 'Whether the first row names the columns.' },
     delimiter: { type: 'string', minLength: 1, maxLength: 1, default: ',', description: 'Cell separator.' },
@@ -47,8 +55,8 @@ export default definePlugin({
   kind: 'dataset',
   name: 'csv',
   description:
-    'Numeric feature columns and a label column from a CSV file. Numeric labels are class indices; other labels become ' +
-    'class names, sorted. Rows are shuffled with shuffleSeed, then split into training, validation and test.',
+    'Numeric feature columns (plain decimals) and a label column from a CSV file. Numeric labels are class indices ' +
+    '(0 … numClasses-1, no gaps unless numClasses is given); other labels become class names, sorted. Rows are shuffled with shuffleSeed, then split into training, validation and test.',
   paramsSchema,
   create: (params, context): Dataset => {
     const file = resolve(context.manifestDir, params.path);
@@ -71,13 +79,15 @@ export default definePlugin({
     const x = new Float32Array(rows.length * featureColumns.length);
     rows.forEach((row, r) =>
       featureColumns.forEach((c, f) => {
-        const cell = row.cells[c];
-        const value = cell === '' ? NaN : Number(cell);
-        if (!Number.isFinite(value)) throw new UserError(`${where(row.line, c, names[c])}: ${cell === '' ? 'empty cell' : `"${cell}" is not a number`}`);
-        x[r * featureColumns.length + f] = value;
+        const cell = decimalCell(row.cells[c]);
+        if ('problem' in cell) throw new UserError(`${where(row.line, c, names[c])}: ${cell.problem}`);
+        x[r * featureColumns.length + f] = cell.value;
       }),
     );
-    const labels = csvLabels(rows.map((row) => ({ value: row.cells[labelIndex], place: where(row.line, labelIndex, names[labelIndex]) })));
+    const labels = csvLabels(
+      rows.map((row) => ({ value: row.cells[labelIndex], place: where(row.line, labelIndex, names[labelIndex]) })),
+      params.numClasses,
+    );
     const table: RowTable = { x, y: labels.y, width: featureColumns.length };
 
     const sizes = splitSizes(rows.length, params.validationFraction, params.testFraction);

@@ -4,7 +4,7 @@
 // it). MLflow trouble never stops a sweep: it is reported and the sweep goes on, recorded locally.
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { SweepInfo, SweepProgress, SweepTracking, WarnSink } from '@distill/core';
+import type { SweepInfo, SweepProgress, SweepSyncReport, SweepTracking, WarnSink } from '@distill/core';
 import { runStartTags, type MlflowClient, type MlflowKeyValue, type MlflowRunInfo, type MlflowRunStatus } from '@distill/core/tracking';
 
 export const PARENT_RUN_TAG = 'mlflow.parentRunId';
@@ -57,6 +57,27 @@ export class MlflowSweepRun implements SweepTracking {
     } catch (error) {
       warnings.warn(`MLflow: no parent run for the sweep (${(error as Error).message}); the trials are still sent to MLflow, not grouped`);
       return undefined;
+    }
+  }
+
+  /**
+   * A sweep that ended while MLflow was unreachable left its parent run RUNNING without its results: send them and the
+   * final status, as the sweep would have at its end. A parent run that already ended is left as it is.
+   */
+  static async complete(client: MlflowClient, sweep: SweepInfo, state: Readonly<Record<string, string>>, progress: SweepProgress): Promise<SweepSyncReport> {
+    const name = `sweep ${sweep.sweepId}`;
+    const { parentRunId } = state;
+    if (!parentRunId || state.trackingUri !== client.trackingUri) return { line: `${name}: no MLflow parent run at ${client.trackingUri}` };
+    try {
+      const { status } = (await client.getRun(parentRunId)).info;
+      if (status !== 'RUNNING') return { line: `${name}: parent run ${parentRunId} already ${status}` };
+      let failed: string | undefined;
+      const parent = await MlflowSweepRun.open(client, {}, sweep, { warn: (message) => (failed ??= message) }, state);
+      await parent?.end(progress);
+      if (!parent || failed) throw new Error(failed ?? 'the parent run could not be taken up');
+      return { line: `${name}: parent run ${parentRunId} completed (${progress.status}; ${progress.files.map((f) => basename(f)).join(', ')} sent)` };
+    } catch (error) {
+      return { line: `${name}: parent run ${parentRunId} not synced: ${(error as Error).message}`, error: true };
     }
   }
 

@@ -3,7 +3,7 @@
 // `<runDir>/mlflow.json` after each success. When the server stays unreachable past MLflow's retries, training goes
 // on: the tracker retries every `retryIntervalSeconds` from the run journal, and whatever is still missing when the
 // run has ended and `flushTimeoutSeconds` have passed is left for `distill sync <runDir>`.
-import { definePlugin, type Environment, type RecordedEvent, type SweepInfo, type SweepTracking, type SyncReport, type Tracker, type WarnSink } from '@distill/core';
+import { definePlugin, type Environment, type RecordedEvent, type SweepInfo, type SweepProgress, type SweepSyncReport, type SweepTracking, type SyncReport, type Tracker, type WarnSink } from '@distill/core';
 import {
   JournalGapError,
   MlflowClient,
@@ -11,7 +11,7 @@ import {
   MlflowRunDelivery,
   DEFAULT_EXPERIMENT_ID,
   resolveMlflowConfig,
-  syncRun,
+  syncMlflowRun,
   type DeliveryTarget,
 } from '@distill/core/tracking';
 import { MlflowSweepRun } from './mlflow-sweep-run.js';
@@ -68,9 +68,14 @@ export class MlflowTracker implements Tracker {
     return MlflowSweepRun.open(this.client, this.target, sweep, this.options.log, resumed);
   }
 
+  /** `distill sync` on a sweep: completes a parent run the sweep's end could not reach. */
+  syncSweep(sweep: SweepInfo, state: Readonly<Record<string, string>>, progress: SweepProgress): Promise<SweepSyncReport> {
+    return MlflowSweepRun.complete(this.client, sweep, state, progress);
+  }
+
   /** `distill sync`: the events of `runDir`'s journal that MLflow does not have yet. */
   async sync(runDir: string): Promise<SyncReport> {
-    const result = await syncRun(runDir, this.client, this.target, this.options.log);
+    const result = await syncMlflowRun(runDir, this.client, this.target, this.options.log);
     const location = result.mlflowRunId ? `${result.trackingUri}/#/experiments/${result.experimentId}/runs/${result.mlflowRunId}` : result.trackingUri;
     return { sent: result.sent, delivered: result.deliveredSeq, total: result.totalEvents, ...(location ? { location } : {}), ...(result.error ? { error: result.error } : {}) };
   }
@@ -255,6 +260,9 @@ export default definePlugin({
     uriParam: 'trackingUri',
     uriVariable: 'MLFLOW_TRACKING_URI',
     complete: (params, environment) => completeParams(params, environment),
+    // A password or token in the environment or in ~/.mlflow/credentials (Basic auth from a URI's userinfo is the
+    // URI's own and goes where the URI goes).
+    holdsCredentials: (environment) => resolveMlflowConfig({ trackingUri: 'http://127.0.0.1' }, { ...environment, MLFLOW_TRACKING_URI: undefined }).auth !== undefined,
   },
   create: (params, _context, { environment, warnings }) => createTracker(completeParams(params, environment), environment, warnings),
 });

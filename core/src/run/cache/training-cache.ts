@@ -53,7 +53,11 @@ export class TrainingCache {
     }
   }
 
+  /** Kinds and keys are single plain names (a key may come from another machine): an entry stays inside the cache. */
   private entryDir(kind: string, key: string): string {
+    for (const [what, name] of [['kind', kind], ['key', key]]) {
+      if (!ENTRY_NAME.test(name)) throw new Error(`teacher cache: the ${what} ${JSON.stringify(name).slice(0, 80)} is not a plain name (${ENTRY_NAME.source})`);
+    }
     return join(this.root, kind, key);
   }
 
@@ -73,6 +77,7 @@ export class TrainingCache {
 }
 
 const COMPLETE = '.complete';
+const ENTRY_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const LOCK = '.lock';
 
 /** A stable hash of a JSON value: object keys sorted, so key order never changes the address. */

@@ -8,6 +8,7 @@ import { Queue, QueueEvents, type ConnectionOptions, type Job } from 'bullmq';
 import type { PluginRegistries } from '../../plugins/plugin-registry.js';
 import { ChildProcessExecutor } from '../child-process-executor.js';
 import type { EpochDecision, TeacherObserver, TeacherOutcome, TeacherTask, TrialExecutor, TrialObserver, TrialOutcome, TrialTask } from '../trial-executor.js';
+import { parseTrialOutcome } from './parse-trial-job.js';
 import { pluginRequirements } from './plugin-requirements.js';
 import { cancelKey, decisionKey, QUEUE_NAME, type TeacherReference, type TrialJobData, type TrialJobProgress } from './queue-protocol.js';
 import { publishTeacher } from './teacher-transfer.js';
@@ -72,7 +73,10 @@ export class QueueExecutor implements TrialExecutor {
       await this.dropKilledRun(jobId);
       job = await this.queue.add('trial', data, { jobId, attempts, removeOnComplete: false, removeOnFail: false });
       if (signal.aborted) cancel();
-      return await Promise.race([job.waitUntilFinished(this.events), taken]);
+      const outcome = await Promise.race([job.waitUntilFinished(this.events), taken]);
+      const checked = parseTrialOutcome(outcome);
+      if (typeof checked === 'string') throw new Error(checked);
+      return checked;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { status: signal.aborted ? 'KILLED' : 'FAILED', runId: task.runId, metrics: {}, stoppedEarly: false, error: message, durationMs: Date.now() - started };

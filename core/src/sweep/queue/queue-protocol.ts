@@ -28,6 +28,15 @@ export type TrialJobProgress =
 export const decisionKey = (jobId: string, seq: number) => `distill:decision:${jobId}:${seq}`;
 /** Set when the coordinator is interrupted: the worker ends the trial KILLED at its next step. */
 export const cancelKey = (jobId: string) => `distill:cancel:${jobId}`;
-export const teacherKey = (key: string) => `distill:teacher:${key}`;
+/** A shared teacher's files, named after their sha256. */
+export const teacherKey = (digest: string) => `distill:teacher:${digest}`;
+/**
+ * The trial's committed result: the first attempt to finish (FINISHED or FAILED) sets it, once (SET NX); a later or
+ * stale attempt of the same trial (its lock lost during a Redis outage, the job handed out again) finds it there and
+ * returns it instead of its own, so the sweep records one result per trial whatever BullMQ delivered.
+ */
+export const resultKey = (jobId: string) => `distill:result:${jobId}`;
+/** The run directory of each attempt of the trial, as the workers started them (listed as the trial's other runs). */
+export const attemptsKey = (jobId: string) => `distill:attempts:${jobId}`;
 
 export type { EpochDecision };

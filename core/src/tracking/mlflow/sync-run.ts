@@ -20,7 +20,7 @@ export interface MlflowSyncResult {
   readonly error?: string;
 }
 
-export async function syncRun(runDir: string, client: MlflowClient, target: DeliveryTarget, log?: WarnSink): Promise<MlflowSyncResult> {
+export async function syncMlflowRun(runDir: string, client: MlflowClient, target: DeliveryTarget, log?: WarnSink): Promise<MlflowSyncResult> {
   const totalEvents = readJournal(runDir).length;
   const saved = readMlflowState(runDir);
   try {
