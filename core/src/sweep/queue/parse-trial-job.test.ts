@@ -12,7 +12,7 @@ const task = (overrides: Record<string, unknown> = {}) => ({
   outDir: '/coordinator/runs',
   trainingCacheDir: '/coordinator/cache',
   tags: { 'mlflow.parentRunId': 'abc' },
-  tracking: { manifestNamesTracker: false, env: { MLFLOW_EXPERIMENT_NAME: 'e' } },
+  tracking: { type: 'mlflow', params: { trackingUri: 'http://mlflow:5000', experimentName: 'e' }, chosenBy: 'MLFLOW_TRACKING_URI' },
   ...overrides,
 });
 
@@ -38,8 +38,8 @@ describe('parseTrialJob', () => {
     expect(refused('a', { task: task({ runId: 'b' }), requires: [] })).toBe('refused job "a": the job id "a" is not the trial\'s run id "b"');
     expect(refused('sweep-1-t002', { task: task(), requires: [], teacher: { key: '../../v', digest: 'b'.repeat(64) } })).toMatch(/\/teacher\/key: must match pattern/);
     expect(refused('sweep-1-t002', { task: task(), requires: [], teacher: { key: 'a'.repeat(32), digest: 'B'.repeat(64) } })).toMatch(/\/teacher\/digest: must match pattern/);
-    expect(refused('sweep-1-t002', { task: task({ tracking: { manifestNamesTracker: false, env: { NODE_OPTIONS: '--require /x' } } }), requires: [] })).toMatch(
-      /\/task\/tracking\/env: unexpected key "NODE_OPTIONS"/,
+    expect(refused('sweep-1-t002', { task: task({ tracking: { type: 'mlflow', params: {}, chosenBy: 'manifest', env: { NODE_OPTIONS: '--require /x' } } }), requires: [] })).toMatch(
+      /\/task\/tracking: unexpected key "env"/,
     );
     expect(refused('sweep-1-t002', { task: task({ manifestFile: 'relative.json' }), requires: [] })).toMatch(/\/task\/manifestFile: must match pattern/);
     expect(refused('sweep-1-t002', { task: task({ workerPluginsOnly: false }), requires: [] })).toMatch(/\/task: unexpected key "workerPluginsOnly"/);

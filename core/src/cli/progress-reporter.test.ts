@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgressReporter, EpochLines } from './progress-reporter.js';
-import type { RunLog } from './run-logger.js';
+import type { RunLog } from '../run/run-logger.js';
 import type { StepProgress } from '../training/train-stage.js';
 
 describe('EpochLines', () => {
