@@ -11,6 +11,7 @@ import { registerSyncCommand } from './sync-command.js';
 import { registerRunsCommand } from './runs-command.js';
 import { registerInitCommand } from './init-command.js';
 import { registerWorkerCommand } from './worker-command.js';
+import { registerBackendsCommand } from './backends-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('distill')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRunsCommand(program);
   registerInitCommand(program);
   registerWorkerCommand(program);
+  registerBackendsCommand(program);
   return program;
 }
 
