@@ -66,7 +66,8 @@ async function main() {
     say(`${PACKAGE} ${installedVersion()} is already installed and works (${existing.detail}); nothing to do (--force rebuilds it)`);
     return;
   }
-  if (installedVersion() !== undefined) say(`${PACKAGE} ${installedVersion()} is installed but does not load: ${existing.detail}`);
+  if (existing.ok) say(`${PACKAGE} ${installedVersion()} works; installing it again (--force)`);
+  else if (installedVersion() !== undefined) say(`${PACKAGE} ${installedVersion()} is installed but does not load: ${existing.detail}`);
 
   const guard = guardProjectFiles();
   try {
@@ -139,7 +140,11 @@ async function cachedWheel() {
     say(`the cached wheel ${wheel} does not match its SHA-256; downloading it again`);
     rmSync(wheel);
   }
-  mkdirSync(wheelDir, { recursive: true });
+  try {
+    mkdirSync(wheelDir, { recursive: true });
+  } catch (error) {
+    throw new SetupError(`cannot create the cache directory ${wheelDir} (${error.message}); set DISTILL_CACHE_DIR to a writable directory`);
+  }
   const requirements = join(wheelDir, 'tensorflow-cpu.requirements.txt');
   writeFileSync(requirements, `${WHEEL.requirement} --hash=sha256:${WHEEL.sha256}\n`);
   say(`downloading the ${WHEEL.requirement} wheel (207 MB) from PyPI into ${wheelDir}`);
@@ -328,8 +333,8 @@ const megabytes = (bytes) => Math.round(bytes / 1e6);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().catch((error) => {
-    if (!(error instanceof SetupError)) throw error;
-    console.error(`setup:native: ${error.message}`);
+    // A SetupError says what went wrong and what to do; anything else is a bug here, so it keeps its stack.
+    console.error(error instanceof SetupError ? `setup:native: ${error.message}` : `setup:native: unexpected error: ${error.stack}`);
     process.exit(1);
   });
 }

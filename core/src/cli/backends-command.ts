@@ -46,9 +46,9 @@ function installation(backend: BackendStatus, tfjsVersion: string): string {
 }
 
 function build(backend: BackendStatus): string {
+  if (backend.selfTest !== null && backend.selfTest.ms === null) return 'does not start, see below';
   if (backend.name === 'cpu') return 'plain JavaScript, 1 thread';
   if (backend.name !== 'wasm') return 'libtensorflow, multi-threaded';
-  if (backend.simd === null) return 'did not start';
   return `${backend.simd ? 'SIMD' : 'no SIMD'}, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}`;
 }
 
