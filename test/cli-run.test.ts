@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { expectedAutoBackend } from './support/installed-backends.js';
 
 function onlyRunDir(out: string): string {
   const dirs = readdirSync(out);
@@ -19,7 +20,7 @@ describe('distill run', () => {
   it('trains teacher, student and baseline and writes a complete run directory', async () => {
     const out = mkdtempSync(join(tmpdir(), 'runs-'));
     const result = await runCli(['run', writeManifest(smallExperiment()), '--out', out]);
-    expect(result.stderr).toContain('backend: wasm');
+    expect(result.stderr).toContain(`backend: ${expectedAutoBackend()} — auto: `);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/teacher .*\n.*student .*\n.*baseline/s);
     const runDir = onlyRunDir(out);
@@ -27,7 +28,8 @@ describe('distill run', () => {
       expect(existsSync(join(runDir, file)), file).toBe(true);
     }
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ name: 'small', status: 'FINISHED', backend: { name: 'wasm' } });
+    expect(summary).toMatchObject({ name: 'small', status: 'FINISHED', backend: { name: expectedAutoBackend() } });
+    expect(JSON.parse(readFileSync(join(runDir, 'tags.json'), 'utf8'))).toMatchObject({ 'distill.backend': expectedAutoBackend(), 'distill.backend.reason': summary.backend.reason });
     expect(summary.runId).toBe(runDir.split('/').pop());
     expect(summary.durationMs).toBe(Date.parse(summary.endTime) - Date.parse(summary.startTime));
     for (const key of ['teacher/test/accuracy', 'student/test/accuracy', 'student/test/agreement', 'baseline/test/accuracy']) {

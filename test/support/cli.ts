@@ -23,8 +23,13 @@ export interface CliOptions {
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  return runNode([distillBin, ...args], options);
+}
+
+/** Runs this Node with the given arguments (a script and its arguments, or flags and `-e`) and collects its output. */
+export function runNode(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [distillBin, ...args], {
+    const child = spawn(process.execPath, args, {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,12 +1,15 @@
 // Chooses and starts the TensorFlow.js backend a run computes on, and says why (the reason is printed and recorded).
 //   auto: @tensorflow/tfjs-node-gpu if installed and a GPU is usable, else @tensorflow/tfjs-node if installed, else
-//   the embedded wasm backend. The native packages are optional: installing them downloads libtensorflow.
+//   the embedded wasm backend. The native packages are optional: installing them downloads libtensorflow. Under
+//   `auto` a native package that is installed but cannot start is skipped, and the reason says why; a backend asked
+//   for by name is that backend or an error, never another one.
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../errors.js';
+import { BackendStartError } from './backend-start-error.js';
 import { silenceNodeBanner, startCpuBackend } from './cpu-backend.js';
 import { probeGpu } from './gpu-probe.js';
-import { installedVersion } from './installed-package.js';
-import { NATIVE_PACKAGES, startNativeBackend, type NativeBackendName } from './native-backend.js';
+import { DISTILL_PACKAGES_FROM, installedVersion } from './installed-package.js';
+import { firstLine, NATIVE_PACKAGES, NativeBackendError, startNativeBackend, type NativeBackendName } from './native-backend.js';
 import { startWasmBackend, WASM_PACKAGE } from './wasm-backend.js';
 
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
@@ -21,13 +24,20 @@ export interface BackendChoice {
   /** wasm only: worker threads in use, and whether the SIMD build runs. */
   threads?: number;
   simd?: boolean;
+  /** auto only: installed native packages that could not start and were skipped (each also in `reason`). */
+  problems: string[];
+}
+
+export interface BackendOptions {
+  /** Directory the optional native packages are resolved from (as Node resolves them); default: distill's own. */
+  readonly packagesFrom?: string;
 }
 
 export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 
 const TFJS_BACKEND: Record<BackendChoice['name'], string> = { wasm: 'wasm', cpu: 'cpu', tensorflow: 'tensorflow', 'tensorflow-gpu': 'tensorflow' };
 
-const choices = new Map<BackendName, Promise<BackendChoice>>();
+const choices = new Map<string, Promise<BackendChoice>>();
 
 /**
  * Starts the requested backend and makes it tfjs's current one. Idempotent: a second call with the same name returns
@@ -38,12 +48,14 @@ const choices = new Map<BackendName, Promise<BackendChoice>>();
  *   const backend = await initBackend('auto');
  *   console.log(`backend ${backend.name} (${backend.reason})`);
  */
-export async function initBackend(requested: BackendName = 'auto'): Promise<BackendChoice> {
-  let pending = choices.get(requested);
+export async function initBackend(requested: BackendName = 'auto', options: BackendOptions = {}): Promise<BackendChoice> {
+  const from = options.packagesFrom ?? DISTILL_PACKAGES_FROM;
+  const key = `${requested}\0${from}`;
+  let pending = choices.get(key);
   if (pending === undefined) {
-    pending = chooseAndStart(requested);
-    choices.set(requested, pending);
-    pending.catch(() => choices.delete(requested));
+    pending = chooseAndStart(requested, from);
+    choices.set(key, pending);
+    pending.catch(() => choices.delete(key));
   }
   const choice = await pending;
   if (tf.getBackend() !== TFJS_BACKEND[choice.name]) await tf.setBackend(TFJS_BACKEND[choice.name]);
@@ -51,27 +63,28 @@ export async function initBackend(requested: BackendName = 'auto'): Promise<Back
   return choice;
 }
 
-async function chooseAndStart(requested: BackendName): Promise<BackendChoice> {
+async function chooseAndStart(requested: BackendName, from: string): Promise<BackendChoice> {
   switch (requested) {
     case 'auto':
-      return chooseAutomatically();
+      return chooseAutomatically(from);
     case 'wasm':
       return startWasm('requested "wasm"');
     case 'cpu':
-      return { name: 'cpu', packageName: '@tensorflow/tfjs-backend-cpu', version: await startCpuBackend(), reason: 'requested "cpu"' };
+      return { name: 'cpu', packageName: '@tensorflow/tfjs-backend-cpu', version: await startCpuBackend(), reason: 'requested "cpu"', problems: [] };
     case 'tensorflow':
     case 'tensorflow-gpu':
-      return startRequestedNative(requested);
+      return startRequestedNative(requested, from);
     default:
       throw new UserError(`unknown backend "${String(requested)}"; valid: ${BACKEND_NAMES.join(', ')}`);
   }
 }
 
-async function chooseAutomatically(): Promise<BackendChoice> {
+async function chooseAutomatically(from: string): Promise<BackendChoice> {
   const skipped: string[] = [];
+  const problems: string[] = [];
   for (const name of ['tensorflow-gpu', 'tensorflow'] as const) {
     const packageName = NATIVE_PACKAGES[name];
-    const version = installedVersion(packageName);
+    const version = installedVersion(packageName, from);
     if (version === undefined) {
       skipped.push(`${packageName} not installed`);
       continue;
@@ -86,35 +99,40 @@ async function chooseAutomatically(): Promise<BackendChoice> {
       found = `installed and ${gpu.detail}`;
     }
     try {
-      await startNativeBackend(name);
+      await startNativeBackend(name, version, from);
     } catch (error) {
-      skipped.push(`${packageName} installed but failed to load (${firstLine(error)})`);
+      if (!(error instanceof NativeBackendError)) throw error;
+      skipped.push(error.message);
+      problems.push(error.message);
       continue;
     }
-    return { name, packageName, version, reason: `auto: ${[...skipped, `using ${packageName} (${found})`].join('; ')}` };
+    return { name, packageName, version, reason: `auto: ${[...skipped, `using ${packageName} (${found})`].join('; ')}`, problems };
   }
-  return startWasm(`auto: ${skipped.join('; ')}; using the embedded wasm backend`);
+  return startWasm(`auto: ${skipped.join('; ')}; using the embedded wasm backend`, problems);
 }
 
-async function startWasm(why: string): Promise<BackendChoice> {
+async function startWasm(why: string, problems: string[] = []): Promise<BackendChoice> {
   const { version, simd, threads } = await startWasmBackend();
   const build = `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
-  return { name: 'wasm', packageName: WASM_PACKAGE, version, reason: `${why} (${build})`, simd, threads };
+  return { name: 'wasm', packageName: WASM_PACKAGE, version, reason: `${why} (${build})`, simd, threads, problems };
 }
 
-async function startRequestedNative(name: NativeBackendName): Promise<BackendChoice> {
+async function startRequestedNative(name: NativeBackendName, from: string): Promise<BackendChoice> {
   const packageName = NATIVE_PACKAGES[name];
-  const version = installedVersion(packageName);
+  const version = installedVersion(packageName, from);
   // The native package must match the tfjs it plugs into, so the install command pins that version.
   const install = `npm install ${packageName}@${tf.version.tfjs}`;
+  // Only the CPU package can be built from registry files (see docs/backends.md).
+  const hint = name === 'tensorflow' ? 'where storage.googleapis.com is unreachable, `npm run setup:native` in a distill checkout builds it from npm and PyPI files' : undefined;
   if (version === undefined) {
-    throw new UserError(`backend "${name}" needs the optional package ${packageName}, which is not installed; run \`${install}\``);
+    throw new UserError(`backend "${name}" needs the optional package ${packageName}, which is not installed; run \`${install}\``, { hint });
   }
   try {
-    await startNativeBackend(name);
+    await startNativeBackend(name, version, from);
   } catch (error) {
-    throw new UserError(`backend "${name}": ${packageName} ${version} is installed but failed to load (${firstLine(error)}); reinstall it with \`${install}\``, {
+    throw new BackendStartError(`backend "${name}": ${firstLine(error)}; reinstall it with \`${install}\`, or choose another backend (\`--set backend=auto\` falls back to wasm)`, {
       cause: error,
+      hint,
     });
   }
   let reason = `requested "${name}"`;
@@ -122,9 +140,5 @@ async function startRequestedNative(name: NativeBackendName): Promise<BackendCho
     const gpu = await probeGpu();
     reason += gpu.usable ? ` (${gpu.detail})` : `; no usable GPU (${gpu.detail}), so TensorFlow runs on the CPU`;
   }
-  return { name, packageName, version, reason };
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return { name, packageName, version, reason, problems: [] };
 }

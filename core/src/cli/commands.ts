@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 
 export interface CommandEntry {
   readonly description: string;
+  /** Other names the command answers to (`distill doctor`). */
+  readonly aliases?: readonly string[];
   load(): Promise<{ register(command: Command): void }>;
 }
 
@@ -23,6 +25,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   sync: { description: 'send to MLflow whatever local runs have not delivered yet (idempotent: nothing is sent twice)', load: () => import('./sync-command.js') },
   runs: { description: 'list local runs: id, name, status, key metrics, and whether MLflow has them (see distill sync)', load: () => import('./runs-command.js') },
   init: { description: 'start a plugin (TypeScript, with a test) or an experiment manifest', load: () => import('./init-command.js') },
+  backends: {
+    description: 'show the installed compute backends, what "auto" picks and why, and self-test each one against cpu',
+    aliases: ['doctor'],
+    load: () => import('./backends-command.js'),
+  },
   report: {
     description: 'write an HTML report of a run, a comparison of several runs, or a sweep (one file, opens offline)',
     load: () => import('./report-command.js'),

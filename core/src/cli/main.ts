@@ -17,7 +17,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .exitOverride();
   const wanted = commandName(argv);
   for (const [name, entry] of Object.entries(COMMANDS)) {
-    const command = program.command(name).description(entry.description);
+    const command = program.command(name).description(entry.description).aliases([...(entry.aliases ?? [])]);
     if (name === wanted) (await entry.load()).register(command);
   }
   return program;
@@ -45,5 +45,5 @@ export async function main(argv: readonly string[]): Promise<number> {
 function commandName(argv: readonly string[]): string | undefined {
   const words = argv.slice(2).filter((arg) => !arg.startsWith('-'));
   const first = words[0] === 'help' ? words[1] : words[0];
-  return first !== undefined && first in COMMANDS ? first : undefined;
+  return Object.entries(COMMANDS).find(([name, entry]) => name === first || entry.aliases?.includes(first ?? ''))?.[0];
 }

@@ -77,6 +77,7 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   return withSeededMathRandom(experiment.seed, async () => {
     const backend = await initBackend(experiment.backend);
     request.log.info(`backend: ${backend.name} — ${backend.reason}`);
+    for (const problem of backend.problems) request.log.warn(`${problem}; auto skipped it`);
     // Everything that can reject the manifest happens before the run exists: invalid input leaves no failed run behind.
     const prepared = await prepare(request);
     return execute(request, prepared, backend);
