@@ -1,34 +1,32 @@
-// `distill backends` is registered with every CLI start; registering it must not load tfjs (the report does, when the
-// command runs). Checked in a fresh process, where the modules loaded so far can be listed. The command's output is
+// `distill backends` (alias `doctor`) is loaded when its name or alias is given; registering it must not load tfjs (the
+// report does, when the command runs). Checked in a fresh process, where the modules loaded so far can be listed. The command's output is
 // tested end to end in test/cli-backends.test.ts.
 import { describe, expect, it } from 'vitest';
 import { coreSource, runInChild } from '../../../test/support/stand-in-backends.js';
 
 interface Loaded {
-  commands: [string, string[]][];
+  command: [string, string[], string[]] | undefined;
   tfjsFiles: number;
 }
 
-const loadedAfterImporting = (module: string) =>
-  runInChild<Loaded>(`
-import { createRequire } from 'node:module';
-const { Command } = await import('commander');
-const imported = await import(${JSON.stringify(coreSource(module))});
-const program = new Command();
-imported.registerBackendsCommand?.(program);
-report({
-  commands: program.commands.map((command) => [command.name(), command.aliases()]),
-  tfjsFiles: Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/@tensorflow/')).length,
-});`);
+const tfjsFilesLoaded = `Object.keys(createRequire(import.meta.url).cache).filter((file) => file.includes('/@tensorflow/')).length`;
 
-describe('registerBackendsCommand', () => {
-  it('registers `backends` with the alias `doctor` without loading tfjs', async () => {
-    const { value } = await loadedAfterImporting('cli/backends-command.ts');
-    expect(value).toEqual({ commands: [['backends', ['doctor']]], tfjsFiles: 0 });
+describe('the backends command', () => {
+  it('is registered as `backends` with the alias `doctor`, its options loaded by the alias, without loading tfjs', async () => {
+    const { value } = await runInChild<Loaded>(`
+import { createRequire } from 'node:module';
+const { buildProgram } = await import(${JSON.stringify(coreSource('cli/main.ts'))});
+const program = await buildProgram(['node', 'distill', 'doctor']);
+const command = program.commands.find((c) => c.name() === 'backends');
+report({ command: command && [command.name(), command.aliases(), command.options.map((o) => o.long)], tfjsFiles: ${tfjsFilesLoaded} });`);
+    expect(value).toEqual({ command: ['backends', ['doctor'], ['--json']], tfjsFiles: 0 });
   });
 
   it('(the check sees tfjs when a module does load it)', async () => {
-    const { value } = await loadedAfterImporting('backend/backend-inventory.ts');
+    const { value } = await runInChild<{ tfjsFiles: number }>(`
+import { createRequire } from 'node:module';
+await import(${JSON.stringify(coreSource('backend/backend-inventory.ts'))});
+report({ tfjsFiles: ${tfjsFilesLoaded} });`);
     expect(value.tfjsFiles).toBeGreaterThan(0);
   });
 });
