@@ -74,7 +74,7 @@ function task(runId: string, manifest: Record<string, unknown> = smallExperiment
     outDir: root,
     trainingCacheDir: root,
     tags: {},
-    tracking: { manifestNamesTracker: false },
+    tracking: { type: 'local', params: {}, chosenBy: 'default' },
   };
 }
 
@@ -135,11 +135,15 @@ describe('a distill worker given malicious jobs', () => {
     expectNothingOutside();
   });
 
-  it('refuses environment variables other than the MLflow experiment', async () => {
+  it('refuses environment variables, and tracker params its tracker does not accept', async () => {
     const base = task('env-injection');
     const data = { task: { ...base, tracking: { ...base.tracking, env: { GIT_TRACE: join(root, 'trace'), MLFLOW_EXPERIMENT_NAME: 'x' } } }, requires: [] };
     const { failed } = await submit('env-injection', data);
-    expect(failed).toMatch(/refused job "env-injection": \/task\/tracking\/env: unexpected key "GIT_TRACE"/);
+    expect(failed).toMatch(/refused job "env-injection": \/task\/tracking: unexpected key "env"/);
+    const params = { task: { ...task('params-injection'), tracking: { type: 'mlflow', params: { trackingUri: 'http://127.0.0.1:9', command: 'x' }, chosenBy: 'manifest' } }, requires: [] };
+    const refused = await submit('params-injection', params);
+    expect(refused.failed).toMatch(/refuses the trial's tracking: invalid params for tracker "mlflow": \/tracking\/params\/command: unknown key "command"/);
+    expect(existsSync(join(root, 'trace'))).toBe(false);
     expectNothingOutside();
   });
 

@@ -16,7 +16,7 @@ const noTracking = { MLFLOW_TRACKING_URI: '' };
 interface SweepJson {
   sweepId: string;
   status: string;
-  mlflow?: { parentRunId: string };
+  tracking?: { type: string; state: { parentRunId: string } };
   trials: { runId: string; runDir: string }[];
 }
 
@@ -38,7 +38,7 @@ describe('distill runs and distill sync on sweep directories', () => {
     for (const target of [out, sweepDir]) {
       const listed = await runCli(['runs', target]);
       expect(listed.code, listed.stderr).toBe(0);
-      expect(listed.stdout).toContain(`sweep ${record.sweepId} (${sweepDir}): finished, 2 trials; no MLflow parent run`);
+      expect(listed.stdout).toContain(`sweep ${record.sweepId} (${sweepDir}): finished, 2 trials; recorded locally`);
       for (const runId of runIds) expect(listed.stdout).toMatch(new RegExp(`│ ${runId} +│ sync-local-sweep +│ FINISHED .*│ local only`));
       expect(listed.stdout).not.toMatch(/│ teacher /);
       expect(listed.stdout).not.toContain('RUNNING');
@@ -48,7 +48,7 @@ describe('distill runs and distill sync on sweep directories', () => {
     expect(synced.code, synced.stderr).toBe(0);
     expect(synced.stdout).toContain(`sweep ${record.sweepId} (${sweepDir}): 2 trial runs`);
     for (const runId of runIds) expect(synced.stdout).toMatch(new RegExp(`^  ${runId}: sent \\d+ events`, 'm'));
-    expect(synced.stdout).toContain(`sweep ${record.sweepId}: no MLflow parent run`);
+    expect(synced.stdout).toContain(`sweep ${record.sweepId}: no record in a tracker (tracking was local, or the tracker could not be reached when it started)`);
     expect(existsSync(join(sweepDir, 'teacher', 'mlflow.json'))).toBe(false);
     for (const trial of record.trials) {
       const state = JSON.parse(readFileSync(join(sweepDir, trial.runDir, 'mlflow.json'), 'utf8'));
@@ -72,7 +72,7 @@ describe('distill runs and distill sync on sweep directories', () => {
       const env = { MLFLOW_TRACKING_URI: proxy.uri, MLFLOW_EXPERIMENT_NAME: `distill-sweep-sync-${Date.now()}`, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' };
       const { sweepDir, record } = await sweep('sync-parent', env);
       expect(proxy.faultsOf('status')).toBeGreaterThan(0);
-      const parentRunId = record.mlflow!.parentRunId;
+      const parentRunId = record.tracking!.state.parentRunId;
       expect((await client.getRun(parentRunId)).info.status).toBe('RUNNING');
 
       proxy.clear();

@@ -75,7 +75,7 @@ export class MlflowSweepRun implements SweepTracking {
       const parent = await MlflowSweepRun.open(client, {}, sweep, { warn: (message) => (failed ??= message) }, state);
       await parent?.end(progress);
       if (!parent || failed) throw new Error(failed ?? 'the parent run could not be taken up');
-      return { line: `${name}: parent run ${parentRunId} completed (${progress.status}; ${progress.files.map((f) => basename(f)).join(', ')} sent)` };
+      return { line: `${name}: parent run ${parentRunId} completed (${progress.status}; ${listed(progress.files.map((f) => basename(f)))} sent)` };
     } catch (error) {
       return { line: `${name}: parent run ${parentRunId} not synced: ${(error as Error).message}`, error: true };
     }
@@ -126,4 +126,9 @@ function bestTags(best: NonNullable<SweepProgress['best']>): MlflowKeyValue[] {
     ...(best.runId ? [{ key: 'best.runId', value: best.runId }] : []),
     ...Object.entries(best.params).map(([key, value]) => ({ key: `best.${key}`, value })),
   ];
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
