@@ -65,7 +65,7 @@ describe('secrets', () => {
     expect(result.code, result.stderr).toBe(0);
     const runDir = await expectNothingLeaked(result, out);
     const resolved = JSON.parse(readFileSync(join(runDir, 'manifest.resolved.json'), 'utf8'));
-    expect(resolved.description).toBe('data from https://***@data.example/digits');
+    expect(resolved.description).toBe('data from https://bob:***@data.example/digits');
     expect(resolved.tracking).toEqual(expect.objectContaining({ type: 'mlflow', params: expect.objectContaining({ trackingUri: server.origin }) }));
   });
 
@@ -75,7 +75,7 @@ describe('secrets', () => {
     const result = await runCli(['run', leaky, '--out', out, '--tracking-uri', withUser('carol', SECRETS.flag)], { env: environment(`secrets-failed-${Date.now()}`) });
     expect(result.code).toBe(1);
     // The error is reported, masked: the place and the cause survive.
-    expect(result.stderr).toMatch(/cannot reach http:\/\/\*\*\*@127\.0\.0\.1:\d+ \(token \*\*\*, password \*\*\*\)/);
+    expect(result.stderr).toMatch(/cannot reach http:\/\/alice:\*\*\*@127\.0\.0\.1:\d+ \(token \*\*\*, password \*\*\*\)/);
     const runDir = await expectNothingLeaked(result, out);
     expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).error).toMatch(/token \*\*\*/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactCredentials, stripUserinfo } from './redact.js';
+import { redact, redactCredentials, redactDeep, registerSecrets, registerUriSecrets, stripUserinfo } from './redact.js';
 
 describe('credentials never leak', () => {
   it('strips userinfo from URIs', () => {
@@ -8,13 +8,19 @@ describe('credentials never leak', () => {
     expect(stripUserinfo('http://127.0.0.1:5000')).toBe('http://127.0.0.1:5000');
   });
 
-  it('masks userinfo inside text and every occurrence of a known secret', () => {
-    const text = 'tracking.params.trackingUri=http://alice:s3cret@host:5000 token=abcdefXYZ and again abcdefXYZ';
+  it('masks the password of a URI (the user name stays), a token written as userinfo, and every occurrence of a given secret', () => {
+    const text = 'tracking.params.trackingUri=http://alice:s3cret@host:5000 redis://:p4ss@r:6379 https://tok3n@h token=abcdefXYZ and again abcdefXYZ';
     const clean = redactCredentials(text, ['abcdefXYZ']);
-    expect(clean).not.toContain('s3cret');
-    expect(clean).not.toContain('alice');
-    expect(clean).not.toContain('abcdefXYZ');
-    expect(clean).toBe('tracking.params.trackingUri=http://***@host:5000 token=*** and again ***');
+    expect(clean).toBe('tracking.params.trackingUri=http://alice:***@host:5000 redis://:***@r:6379 https://***@h token=*** and again ***');
+    // Masking is stable: masked text comes out as it went in.
+    expect(redactCredentials(clean, ['abcdefXYZ'])).toBe(clean);
+  });
+
+  it('masks registered secrets everywhere, percent-encoded too, and in every string of a value', () => {
+    registerSecrets('pa ss/word-1');
+    registerUriSecrets('http://bob:uri-secret-2@host');
+    expect(redact('a pa ss/word-1 b pa%20ss%2Fword-1 c uri-secret-2')).toBe('a *** b *** c ***');
+    expect(redactDeep({ error: 'token pa ss/word-1', list: ['uri-secret-2', 3], n: 4 })).toEqual({ error: 'token ***', list: ['***', 3], n: 4 });
   });
 
   it('leaves text without credentials unchanged', () => {

@@ -8,6 +8,10 @@
 // credentials file read when the tracker starts) must reach writers built earlier.
 
 const USERINFO_IN_URI = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+// `user:password@`: the user name stays readable (it says whose credentials), the password does not.
+const PASSWORD_IN_URI = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*):[^\s/?#@]*@/gi;
+// `token@`: userinfo without a password is a token, masked whole.
+const TOKEN_IN_URI = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+@/gi;
 // Very short "secrets" would mask ordinary words; a real password or token is longer.
 const MIN_SECRET_LENGTH = 3;
 
@@ -41,9 +45,9 @@ export function registerUriSecrets(text: string | undefined): void {
   }
 }
 
-/** Masks userinfo inside any URI in `text` and every occurrence of each known (or given) secret. */
+/** Masks the password (or token) in any URI in `text` and every occurrence of each known (or given) secret. */
 export function redact(text: string, extra: readonly (string | undefined)[] = []): string {
-  let clean = text.replace(USERINFO_IN_URI, '$1***@');
+  let clean = text.replace(PASSWORD_IN_URI, '$1$2:***@').replace(TOKEN_IN_URI, '$1***@');
   const secrets = [...known, ...extra.filter((s): s is string => Boolean(s && s.length >= MIN_SECRET_LENGTH))];
   // Longest first: a secret that contains another is masked whole.
   for (const secret of secrets.sort((a, b) => b.length - a.length)) clean = clean.split(secret).join('***');
