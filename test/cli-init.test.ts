@@ -81,7 +81,7 @@ describe('distill init plugin', () => {
 });
 
 describe('distill init experiment', () => {
-  it('writes quickstart with $schema pointing at the editor schema from where the manifest is, named after the file', async () => {
+  it('writes quickstart with $schema pointing at the editor schema core ships, from where the manifest is, named after the file', async () => {
     const project = userProject();
     const result = await runCli(['init', 'experiment', '--out', 'experiments/my-kd.json'], { cwd: project });
     expect(result.stdout).toBe('wrote experiments/my-kd.json\nnext: distill validate experiments/my-kd.json, then distill run experiments/my-kd.json\n');
@@ -89,8 +89,10 @@ describe('distill init experiment', () => {
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
     const quickstart = JSON.parse(readFileSync(join(repoRoot, 'experiments/quickstart.json'), 'utf8'));
     expect(Object.keys(manifest)[0]).toBe('$schema');
-    expect(resolve(dirname(file), manifest.$schema)).toBe(join(repoRoot, 'schemas/distill.schema.json'));
-    expect(manifest.$schema).toBe(relative(dirname(file), join(repoRoot, 'schemas/distill.schema.json')));
+    const shipped = join(repoRoot, 'core/dist/bundled/schemas/distill.schema.json');
+    expect(resolve(dirname(file), manifest.$schema)).toBe(shipped);
+    expect(manifest.$schema).toBe(relative(dirname(file), shipped));
+    expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(join(repoRoot, 'schemas/distill.schema.json'), 'utf8'));
     expect({ ...manifest, $schema: undefined, name: undefined }).toEqual({ ...quickstart, $schema: undefined, name: undefined });
     expect(manifest.name).toBe('my-kd');
     expect((await runCli(['validate', file])).code).toBe(0);
