@@ -110,16 +110,13 @@ beforeAll(async () => {
 });
 
 describe('cosineDistance', () => {
-  it('is 0 for rows pointing the same way whatever their length, 1 for orthogonal rows, 2 for opposite ones', () => {
-    expect(valueOf(cosineDistance(tf.tensor2d([[1, 2]]), tf.tensor2d([[3, 6]])))).toBeCloseTo(0, 6);
-    expect(valueOf(cosineDistance(tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 5]])))).toBeCloseTo(1, 6);
-    expect(valueOf(cosineDistance(tf.tensor2d([[1, -1]]), tf.tensor2d([[-2, 2]])))).toBeCloseTo(2, 6);
-  });
-
-  it('averages over the batch: rows at 60° and at 90° give (0.5 + 1) / 2', () => {
-    const a = tf.tensor2d([[1, 0], [1, 0]]);
-    const b = tf.tensor2d([[0.5, Math.sqrt(3) / 2], [0, 1]]);
-    expect(valueOf(cosineDistance(a, b))).toBeCloseTo(0.75, 6);
+  it.each([
+    ['0 for rows pointing the same way, whatever their lengths', [[2, 0, 1]], [[4, 0, 2]], 0],
+    ['1 for orthogonal rows', [[0, 3, 0]], [[1, 0, 1]], 1],
+    ['2 for opposite rows', [[1, 2, 2]], [[-3, -6, -6]], 2],
+    ['the mean over the batch: rows at 45° and at 90°', [[1, 0], [1, 0]], [[1, 1], [0, 2]], (1 - Math.SQRT1_2 + 1) / 2],
+  ])('is %s', (_, a: number[][], b: number[][], expected: number) => {
+    expect(valueOf(cosineDistance(tf.tensor2d(a), tf.tensor2d(b)))).toBeCloseTo(expected, 6);
   });
 });
 
