@@ -4,6 +4,8 @@
 // such a project is compiled to CommonJS and its exports are not where an ES import looks.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { displayPath } from '../display-path.js';
 
 export interface CommonJsScope {
   /** The package.json that decides, if any. */
@@ -38,4 +40,31 @@ function readType(packageJson: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+// What Node says when it reads `import` / `export` in a file it loads as CommonJS.
+const ES_SYNTAX_IN_COMMONJS = /Cannot use import statement outside a module|Unexpected token 'export'/;
+
+export function isEsSyntaxError(error: unknown): boolean {
+  return error instanceof SyntaxError && ES_SYNTAX_IN_COMMONJS.test(error.message);
+}
+
+/**
+ * The error for plugin module `file` (`described`: its label and origin) when it is loaded as CommonJS, saying which
+ * package.json decides and what to change; undefined when the file is an ES module.
+ */
+export function commonJsRefusal(file: string, described: string, cause?: unknown): UserError | undefined {
+  const scope = commonJsScope(file);
+  if (!scope) return undefined;
+  const extension = extname(file);
+  const decides = scope.packageJson
+    ? `the nearest package.json (${displayPath(scope.packageJson)}) ${scope.declaredType ? `has "type": "${scope.declaredType}"` : 'has no "type": "module"'}`
+    : 'no package.json above it says "type": "module"';
+  const fix = scope.packageJson
+    ? `add "type": "module" to ${displayPath(scope.packageJson)} (npm pkg set type=module in ${displayPath(dirname(scope.packageJson))})`
+    : 'add a package.json with "type": "module" to the project';
+  return new UserError(`plugin module ${described} is loaded as CommonJS, so its \`export\`s are not seen: ${decides}, and Node and tsx read ${extension} files there as CommonJS`, {
+    hint: `${fix}, or rename the file to ${extension === '.ts' ? '.mts' : '.mjs'}`,
+    ...(cause ? { cause } : {}),
+  });
 }

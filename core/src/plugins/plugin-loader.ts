@@ -15,10 +15,9 @@ import { pluginModule } from './plugin-module.js';
 import { describeDefinition, looksLikePluginDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 import { resolvePluginPackage } from './plugin-package.js';
 import { describeImportFailure } from './import-failure.js';
-import { commonJsScope } from './module-scope.js';
-import { distillTensorflow, secondTensorflow, type TensorflowCopy } from './tensorflow-copies.js';
-import { runningCoreSatisfies, upgradeAdvice } from './core-compatibility.js';
-import { distillVersion } from '../version.js';
+import { commonJsRefusal, isEsSyntaxError } from './module-scope.js';
+import { secondTensorflowRefusal } from './tensorflow-copies.js';
+import { incompatiblePackage } from './core-compatibility.js';
 import type { PluginSource } from './plugin-source.js';
 
 export type { PluginSource } from './plugin-source.js';
@@ -45,40 +44,14 @@ export async function loadPluginModule(specifier: string, from: PluginSource): P
   try {
     exports = await importModule(target.path);
   } catch (error) {
-    if (error instanceof SyntaxError && ES_SYNTAX_IN_COMMONJS.test(error.message)) refuseCommonJs(target, from, error);
+    const commonJs = isEsSyntaxError(error) ? commonJsRefusal(target.path, described(target, from), error) : undefined;
+    if (commonJs) throw commonJs;
     const failure = describeImportFailure(error, target.path);
-    throw new UserError(`cannot load plugin module ${target.label} (${from.origin}): ${failure.reason}`, { cause: error, ...(failure.hint ? { hint: failure.hint } : {}) });
+    throw new UserError(`cannot load plugin module ${described(target, from)}: ${failure.reason}`, { cause: error, ...(failure.hint ? { hint: failure.hint } : {}) });
   }
-  refuseSecondTensorflow(target, from);
+  const secondCopy = secondTensorflowRefusal(target.path, described(target, from));
+  if (secondCopy) throw secondCopy;
   return { path: target.path, module: containerModuleOf(exports, target, from) };
-}
-
-// What Node says when it reads `import` / `export` in a file it loads as CommonJS.
-const ES_SYNTAX_IN_COMMONJS = /Cannot use import statement outside a module|Unexpected token 'export'/;
-
-/** Refuses a module that, written as an ES module, is loaded as CommonJS; nothing when that is not the cause. */
-function refuseCommonJs(target: ModuleTarget, from: PluginSource, cause?: unknown): void {
-  const scope = commonJsScope(target.path);
-  if (!scope) return;
-  const decides = scope.packageJson
-    ? `the nearest package.json (${displayPath(scope.packageJson)}) ${scope.declaredType ? `has "type": "${scope.declaredType}"` : 'has no "type": "module"'}`
-    : 'no package.json above it says "type": "module"';
-  const fix = scope.packageJson ? `add "type": "module" to ${displayPath(scope.packageJson)} (npm pkg set type=module in ${displayPath(dirname(scope.packageJson))})` : 'add a package.json with "type": "module" to the project';
-  throw new UserError(
-    `plugin module ${target.label} (${from.origin}) is loaded as CommonJS, so its \`export\`s are not seen: ${decides}, and Node and tsx read ${extname(target.path)} files there as CommonJS`,
-    { hint: `${fix}, or rename the file to ${extname(target.path) === '.ts' ? '.mts' : '.mjs'}`, ...(cause ? { cause } : {}) },
-  );
-}
-
-function refuseSecondTensorflow(target: ModuleTarget, from: PluginSource): void {
-  const theirs = secondTensorflow(target.path);
-  if (!theirs) return;
-  const ours = distillTensorflow();
-  const described = (copy: TensorflowCopy | undefined) => (copy ? `${displayPath(copy.dir)}${copy.version ? ` (${copy.version})` : ''}` : 'its own copy');
-  throw new UserError(
-    `plugin module ${target.label} (${from.origin}) uses a second copy of TensorFlow.js: it imports ${described(theirs)}, distill runs with ${described(ours)}; tensors of one copy are not tensors to the other`,
-    { hint: "run the distill installed in the plugin's project (npx distill there, with @distill/cli in its dependencies), or remove one copy so that both resolve to one installation (npm dedupe)" },
-  );
 }
 
 export function isPathSpecifier(specifier: string): boolean {
@@ -93,14 +66,15 @@ async function resolveFile(specifier: string, from: PluginSource): Promise<Modul
   return { path: await realpath(path), label: displayPath(path) };
 }
 
+/** `plugins/x.ts (listed in experiments/x.json)`: how every message names a module. */
+function described(target: ModuleTarget, from: PluginSource): string {
+  return `${target.label} (${from.origin})`;
+}
+
 function packageTarget(name: string, from: PluginSource): ModuleTarget {
   const found = resolvePluginPackage(name, from);
-  if (found.coreRange && !runningCoreSatisfies(found.coreRange)) {
-    throw new UserError(
-      `plugin package ${found.name}${found.version ? `@${found.version}` : ''} (${from.origin}) is made for @distill/core ${found.coreRange} (its package.json), but this is distill ${distillVersion()}`,
-      { hint: `${upgradeAdvice(found.coreRange)}; or install a version of ${found.name} made for this distill` },
-    );
-  }
+  const incompatible = incompatiblePackage(found, from.origin);
+  if (incompatible) throw incompatible;
   return { path: found.entry, label: found.version ? `${found.name}@${found.version}` : found.name, ...(found.version ? { version: found.version } : {}) };
 }
 
@@ -140,7 +114,8 @@ function containerModuleOf(exports: Record<string, unknown>, target: ModuleTarge
     }
   }
   if (definitions.size === 0) {
-    refuseCommonJs(target, from);
+    const commonJs = commonJsRefusal(target.path, described(target, from));
+    if (commonJs) throw commonJs;
     throw new UserError(
       `plugin module ${target.label} (${from.origin}) exports no plugins: export default a ContainerModule made with pluginModule(), or export plugin definitions made with definePlugin()`,
     );

@@ -4,6 +4,8 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
+import { displayPath } from '../display-path.js';
 
 const TFJS = '@tensorflow/tfjs';
 
@@ -27,6 +29,17 @@ export function secondTensorflow(file: string): TensorflowCopy | undefined {
   const theirs = tensorflowFrom(file);
   if (!ours || !theirs || theirs.dir === ours.dir) return undefined;
   return loaded(theirs.main) ? theirs : undefined;
+}
+
+/** The error for plugin module `file` (`described`: its label and origin) when it loaded a second copy, naming both. */
+export function secondTensorflowRefusal(file: string, described: string): UserError | undefined {
+  const theirs = secondTensorflow(file);
+  if (!theirs) return undefined;
+  const shown = (copy: TensorflowCopy | undefined) => (copy ? `${displayPath(copy.dir)}${copy.version ? ` (${copy.version})` : ''}` : 'its own copy');
+  return new UserError(
+    `plugin module ${described} uses a second copy of TensorFlow.js: it imports ${shown(theirs)}, distill runs with ${shown(distillTensorflow())}; tensors of one copy are not tensors to the other`,
+    { hint: "run the distill installed in the plugin's project (npx distill there, with @distill/cli in its dependencies), or remove one copy so that both resolve to one installation (npm dedupe)" },
+  );
 }
 
 function tensorflowFrom(from: string): (TensorflowCopy & { readonly main: string }) | undefined {
