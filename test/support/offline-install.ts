@@ -86,9 +86,14 @@ export function installOffline(project: string): { status: number | null; output
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
-/** The environment for npm and node in the project: none of the repository's test-runner variables. */
+// npm run from `npm test` passes its whole configuration down (the repository as its prefix among it); the project's
+// npm gets only where the cache and the user's settings are, the ones `npm ci` used.
+const KEPT_NPM_SETTINGS = new Set(['npm_config_cache', 'npm_config_userconfig', 'npm_config_registry']);
+
+/** The environment for npm and node in the project: none of the repository's test-runner or npm-run variables. */
 export function npmEnvironment(): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && !key.startsWith('npm_'))), NO_COLOR: '1', CI: '1' };
+  const kept = Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && (!key.toLowerCase().startsWith('npm_') || KEPT_NPM_SETTINGS.has(key.toLowerCase())));
+  return { ...Object.fromEntries(kept), NO_COLOR: '1', CI: '1' };
 }
 
 function repositoryLock(): Record<string, LockEntry> {
