@@ -1,6 +1,7 @@
 // The import rules of docs/architecture.md, checked by `npm run check:imports` (part of `npm test`): each folder of
 // core may import only the folders in its row; there are no import cycles; the plugins package sees core only through
-// its public entry points; core never imports the plugins package by name. Keep this table and the one in
+// its public entry points; core never imports the plugins package by name; a package imports only what its own
+// package.json declares (so what `npm pack` ships works when installed). Keep this table and the one in
 // docs/architecture.md the same.
 
 /** folder of core/src → the folders of core/src it may import (top-level files errors, display-path, version: any). */
@@ -46,6 +47,14 @@ module.exports = {
       to: { path: '^core/', pathNot: '^core/dist/((manifest|run|sweep|tracking|backend)/)?index\\.(js|d\\.ts)$' },
     },
     {
+      name: 'only-declared-packages',
+      comment:
+        "what a package imports at run time must be in its own package.json's dependencies or peerDependencies: an installed package has nothing else beside it (devDependencies are not installed)",
+      severity: 'error',
+      from: { path: '^(core|plugins)/src/' },
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown', 'npm-dev', 'unknown'] },
+    },
+    {
       name: 'core-never-imports-plugins',
       comment: 'built-in plugins register exactly as a third-party package does: core loads them through the plugin loader',
       severity: 'error',
@@ -57,6 +66,8 @@ module.exports = {
     parser: 'swc',
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.base.json' },
+    // Resolve packages as Node does (their "exports"), so every import is checked against a package.json.
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '\\.test\\.ts$|/generated/' },
   },

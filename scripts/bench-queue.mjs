@@ -23,7 +23,7 @@ import { median } from './median.mjs';
 
 const { values: options } = parseArgs({ options: { trivial: { type: 'string', default: '10' } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
-const distill = join(root, 'core/bin/distill.js');
+const distill = join(root, 'cli/bin/distill.js');
 
 const experiment = (overrides) => ({
   name: 'bench-queue',

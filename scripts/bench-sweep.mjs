@@ -23,7 +23,7 @@ import { median } from './median.mjs';
 const { values: options } = parseArgs({ options: { rounds: { type: 'string', default: '1' } } });
 const ROUNDS = Number(options.rounds);
 const root = fileURLToPath(new URL('..', import.meta.url));
-const distill = join(root, 'core/bin/distill.js');
+const distill = join(root, 'cli/bin/distill.js');
 if (!existsSync(join(root, 'core/dist/cli/main.js'))) {
   console.error('core/dist is missing: run `npm run build` first');
   process.exit(1);

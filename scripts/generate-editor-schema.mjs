@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Writes schemas/distill.schema.json: the schema editors read (manifests name it in `$schema`), composed from
-// schemas/experiment.schema.json and the built-in plugins; and, for each example with custom plugins, the schema beside
+// core/schemas/experiment.schema.json and the built-in plugins; and, for each example with custom plugins, the schema beside
 // it that includes them (what `distill schema --manifest <m> --out <dir>/distill.schema.json` writes).
 // Reads the built packages: run `npm run build` first. `--check` exits 1 when a committed file differs.
 import { readFile, writeFile } from 'node:fs/promises';

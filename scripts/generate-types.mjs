@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// Generates core/src/manifest/generated/experiment.ts from schemas/experiment.schema.json.
+// Generates core/src/manifest/generated/experiment.ts from core/schemas/experiment.schema.json.
 // `--check` exits 1 when the committed file differs from what the schema generates (the stale-types check).
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { compile } from 'json-schema-to-typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const schemaPath = `${root}schemas/experiment.schema.json`;
+const schemaPath = `${root}core/schemas/experiment.schema.json`;
 const outputPath = `${root}core/src/manifest/generated/experiment.ts`;
 
 export async function generateExperimentTypes() {
   const schema = withoutDefaultsBesideRefs(JSON.parse(await readFile(schemaPath, 'utf8')));
   return compile(schema, 'Experiment', {
     bannerComment:
-      '/* GENERATED FILE: do not edit. Generated from schemas/experiment.schema.json by `npm run generate:types`. */',
+      '/* GENERATED FILE: do not edit. Generated from core/schemas/experiment.schema.json by `npm run generate:types`. */',
     additionalProperties: false,
     unreachableDefinitions: true,
     style: { singleQuote: true, printWidth: 120 },

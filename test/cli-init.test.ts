@@ -1,6 +1,7 @@
 // `distill init` through the real CLI, tried as a new user would: scaffold plugins of every kind and check their tests
 // pass and their code type-checks; start an experiment from quickstart, add a scaffolded loss, get editor completion
-// for it, run it and find its loss logged; a typo in its params is reported like a built-in's.
+// for it, run it and find its loss logged; a typo in its params is reported like a built-in's; start a project of one's
+// own and add to it from inside, never writing into distill's own packages.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +82,7 @@ describe('distill init plugin', () => {
 });
 
 describe('distill init experiment', () => {
-  it('writes quickstart with $schema pointing at the editor schema from where the manifest is, named after the file', async () => {
+  it('writes quickstart with $schema pointing at the editor schema core ships, from where the manifest is, named after the file', async () => {
     const project = userProject();
     const result = await runCli(['init', 'experiment', '--out', 'experiments/my-kd.json'], { cwd: project });
     expect(result.stdout).toBe('wrote experiments/my-kd.json\nnext: distill validate experiments/my-kd.json, then distill run experiments/my-kd.json\n');
@@ -89,8 +90,10 @@ describe('distill init experiment', () => {
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
     const quickstart = JSON.parse(readFileSync(join(repoRoot, 'experiments/quickstart.json'), 'utf8'));
     expect(Object.keys(manifest)[0]).toBe('$schema');
-    expect(resolve(dirname(file), manifest.$schema)).toBe(join(repoRoot, 'schemas/distill.schema.json'));
-    expect(manifest.$schema).toBe(relative(dirname(file), join(repoRoot, 'schemas/distill.schema.json')));
+    const shipped = join(repoRoot, 'core/dist/bundled/schemas/distill.schema.json');
+    expect(resolve(dirname(file), manifest.$schema)).toBe(shipped);
+    expect(manifest.$schema).toBe(relative(dirname(file), shipped));
+    expect(readFileSync(shipped, 'utf8')).toBe(readFileSync(join(repoRoot, 'schemas/distill.schema.json'), 'utf8'));
     expect({ ...manifest, $schema: undefined, name: undefined }).toEqual({ ...quickstart, $schema: undefined, name: undefined });
     expect(manifest.name).toBe('my-kd');
     expect((await runCli(['validate', file])).code).toBe(0);
@@ -149,5 +152,71 @@ describe('a new user writes a loss (the walk-through of docs/write-a-plugin.md)'
     expect(builtin.stderr).toBe(
       '--set losses.0.params={"temprature":2}: /losses/0/params/temprature: unknown key "temprature"; did you mean "temperature"? valid: scaleByTemperatureSquared, temperature\n',
     );
+  });
+});
+
+describe('distill init project', () => {
+  const corePackage = JSON.parse(readFileSync(join(repoRoot, 'core/package.json'), 'utf8')) as { version: string; peerDependencies: Record<string, string> };
+
+  it('writes a standalone ESM project whose example manifest names the project\'s own editor schema, with its plugin', async () => {
+    const parent = userProject();
+    const result = await runCli(['init', 'project', 'my-kd'], { cwd: parent });
+    const files = ['package.json', 'tsconfig.json', '.gitignore', 'README.md', 'experiments/example.json', 'distill.schema.json', 'plugins/feature-cosine.ts', 'plugins/feature-cosine.test.ts'];
+    expect(result.stdout).toBe(
+      [...files.map((file) => `wrote my-kd/${file}`), '', 'next steps:', '  cd my-kd', '  npm install', "  npm test            # the example plugin's tests", '  npm run run         # the example experiment, experiments/example.json', ''].join('\n'),
+    );
+    expect(result.code).toBe(0);
+    const project = join(parent, 'my-kd');
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ name: 'my-kd', type: 'module', private: true });
+    expect(pkg.scripts).toMatchObject({ run: 'distill run experiments/example.json', validate: 'distill validate experiments/example.json', test: 'vitest run', typecheck: 'tsc' });
+    expect(pkg.dependencies).toEqual({ '@distill/cli': `^${corePackage.version}`, '@distill/core': `^${corePackage.version}`, '@tensorflow/tfjs': corePackage.peerDependencies['@tensorflow/tfjs'] });
+    expect(JSON.parse(readFileSync(join(project, 'tsconfig.json'), 'utf8')).compilerOptions).toMatchObject({ strict: true, module: 'nodenext', noEmit: true });
+    expect(readFileSync(join(project, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'runs/']));
+    const manifest = JSON.parse(readFileSync(join(project, 'experiments/example.json'), 'utf8'));
+    expect(manifest.$schema).toBe('../distill.schema.json');
+    expect(manifest.plugins).toEqual(['../plugins/feature-cosine.ts']);
+
+    // The schema written before anything is installed is what `npm run schema` (distill schema --manifest) writes.
+    const written = readFileSync(join(project, 'distill.schema.json'), 'utf8');
+    const regenerated = await runCli(['schema', '--manifest', 'experiments/example.json'], { cwd: project });
+    expect(regenerated.stdout).toBe(written);
+    expect(JSON.parse(written).definitions['loss.feature-cosine.params'].required).toEqual(['teacherLayer', 'studentLayer']);
+    const validate = await runCli(['validate', 'experiments/example.json'], { cwd: project });
+    expect(validate.stdout).toBe('ok: example: synthetic teacher mlp -> student mlp, losses kl-divergence+feature-cosine+cross-entropy, 8 epochs\n');
+
+    const again = await runCli(['init', 'project', 'my-kd'], { cwd: parent });
+    expect(again.stderr).toMatch(/^my-kd\/package\.json and .* already exist; choose another name or directory, or pass --force to overwrite\n$/);
+    expect(again.code).toBe(2);
+  });
+
+  it('inside a project, init plugin and init experiment write into it, and the printed plugin path works from the manifest', async () => {
+    const parent = userProject();
+    await runCli(['init', 'project', 'my-kd'], { cwd: parent });
+    const project = join(parent, 'my-kd');
+    const plugin = await runCli(['init', 'plugin', '--kind', 'loss', '--name', 'soft-mse'], { cwd: join(project, 'experiments') });
+    expect(plugin.stdout).toContain(`wrote ${join(project, 'plugins/soft-mse.ts')}\nwrote ${join(project, 'plugins/soft-mse.test.ts')}\n`);
+    expect(plugin.stdout).toContain('"plugins": ["../plugins/soft-mse.ts"]   (for a manifest in this directory)\n');
+    expect(plugin.stdout).toContain('npm run schema');
+    const experiment = await runCli(['init', 'experiment', '--from', 'quickstart'], { cwd: join(project, 'plugins') });
+    const file = join(project, 'experiments/experiment.json');
+    expect(experiment.stdout).toBe(`wrote ${file}\nnext: distill validate ${file}, then distill run ${file}\n`);
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    expect(manifest.$schema).toBe('../distill.schema.json');
+    manifest.plugins = ['../plugins/soft-mse.ts'];
+    manifest.losses.push({ type: 'soft-mse', weight: 0.5 });
+    writeFileSync(file, JSON.stringify(manifest));
+    const validate = await runCli(['validate', file]);
+    expect(validate.stdout).toMatch(/^ok: experiment: .* losses kl-divergence\+cross-entropy\+soft-mse/);
+    expect(validate.code).toBe(0);
+  });
+
+  it("never writes into distill's own packages: in distill's repository the default plugins/ is refused, naming the package", async () => {
+    const result = await runCli(['init', 'plugin', '--kind', 'loss', '--name', 'soft-mse']);
+    expect(result.stderr).toBe(
+      "plugins is inside distill's own package @distill/plugins (plugins); write it in a project of your own\n  hint: start one with `distill init project <dir>`, or choose another place with --dir / --out\n",
+    );
+    expect(result.code).toBe(2);
+    expect(existsSync(join(repoRoot, 'plugins/soft-mse.ts'))).toBe(false);
   });
 });

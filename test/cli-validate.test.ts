@@ -1,4 +1,4 @@
-// The manifest pipeline through the real, built CLI (`node core/bin/distill.js`; build first: `npx tsc -b core plugins`):
+// The manifest pipeline through the real, built CLI (`node cli/bin/distill.js`; build first: `npx tsc -b core plugins`):
 // `validate`, `schema`, `plugins`, `--help`, `--version`, with the built-in plugins of @distill/plugins.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

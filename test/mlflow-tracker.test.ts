@@ -26,7 +26,7 @@ async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<vo
 const delivered = (runDir: string) => () => { try { return mlflowState(runDir).deliveredSeq; } catch { return 0; } };
 const clientFor = (trackingUri: string) => new MlflowClient(resolveMlflowConfig({ trackingUri }, { HOME: '/nonexistent-home' }));
 const distill = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [join(REPO_ROOT, 'core/bin/distill.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+  spawnSync(process.execPath, [join(REPO_ROOT, 'cli/bin/distill.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
 
 describe('mlflow tracker', () => {
   it('delivers a run exactly as journaled: params, tags, metric curves, artifacts, status', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const distillBin = join(repoRoot, 'core/bin/distill.js');
+export const distillBin = join(repoRoot, 'cli/bin/distill.js');
 
 export interface CliResult {
   readonly code: number | null;

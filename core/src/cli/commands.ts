@@ -24,7 +24,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   sweep: { description: 'run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable', load: () => import('./sweep-command.js') },
   sync: { description: 'send to MLflow whatever local runs have not delivered yet (idempotent: nothing is sent twice)', load: () => import('./sync-command.js') },
   runs: { description: 'list local runs: id, name, status, key metrics, and whether MLflow has them (see distill sync)', load: () => import('./runs-command.js') },
-  init: { description: 'start a plugin (TypeScript, with a test) or an experiment manifest', load: () => import('./init-command.js') },
+  init: { description: 'start a project of your own, a plugin (TypeScript, with a test) or an experiment manifest', load: () => import('./init-command.js') },
   backends: {
     description: 'show the installed compute backends, what "auto" picks and why, and self-test each one against cpu',
     aliases: ['doctor'],

@@ -1,9 +1,9 @@
-// The manifest's JSON Schema, read from schemas/experiment.schema.json (the source of truth for its structure).
+// The manifest's JSON Schema, read from core/schemas/experiment.schema.json (the source of truth for its structure).
 import { readFileSync } from 'node:fs';
 import type { JsonSchema } from '../plugins/json-schema.js';
 
-// From core/src/manifest and core/dist/manifest alike, the workspace's schemas/ is three levels up.
-const schemaUrl = new URL('../../../schemas/experiment.schema.json', import.meta.url);
+// From core/src/manifest and core/dist/manifest alike, core's schemas/ is two levels up (it ships in the package).
+const schemaUrl = new URL('../../schemas/experiment.schema.json', import.meta.url);
 
 let cached: JsonSchema | undefined;
 

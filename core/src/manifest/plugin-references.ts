@@ -36,7 +36,7 @@ export function pluginReferences(manifest: unknown): PluginReferenceSite[] {
   return sites;
 }
 
-/** Which definition of schemas/experiment.schema.json describes a reference to each kind (for the editor schema). */
+/** Which definition of core/schemas/experiment.schema.json describes a reference to each kind (for the editor schema). */
 export const REFERENCE_DEFINITIONS: Readonly<Record<string, PluginKind>> = {
   DatasetReference: 'dataset',
   TeacherReference: 'model',

@@ -1,4 +1,4 @@
-// First validation pass: the manifest's structure against schemas/experiment.schema.json; fills in its defaults.
+// First validation pass: the manifest's structure against core/schemas/experiment.schema.json; fills in its defaults.
 import type { ValidateFunction } from 'ajv';
 import { createManifestAjv } from './manifest-ajv.js';
 import { experimentSchema } from './experiment-schema.js';

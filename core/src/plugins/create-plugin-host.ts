@@ -7,7 +7,7 @@ import { displayPath } from '../display-path.js';
 import { DEFAULT_PLUGIN_PACKAGES } from './default-plugins.js';
 import { loadPluginModule, type PluginSource } from './plugin-loader.js';
 import { PluginHost } from './plugin-host.js';
-import { MalformedPluginError, PluginConflictError } from './plugin-errors.js';
+import { IncompatiblePluginError, MalformedPluginError, PluginConflictError } from './plugin-errors.js';
 
 export interface PluginHostOptions {
   /** The manifest's `plugins`: paths relative to `baseDir`, or package names resolved from it. */
@@ -42,8 +42,8 @@ export async function createPluginHost(options: PluginHostOptions = {}): Promise
   try {
     return PluginHost.create([...modules.values()]);
   } catch (error) {
-    // Two plugins with one name, or a half-made one, is the user's to fix, not a crash.
-    if (error instanceof PluginConflictError || error instanceof MalformedPluginError) throw new UserError(error.message, { cause: error });
+    // Two plugins with one name, a half-made one, or one made for another core, is the user's to fix, not a crash.
+    if (error instanceof PluginConflictError || error instanceof MalformedPluginError || error instanceof IncompatiblePluginError) throw new UserError(error.message, { cause: error });
     throw error;
   }
 }

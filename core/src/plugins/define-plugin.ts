@@ -5,10 +5,11 @@ import type { PluginKind } from './plugin-kind.js';
 import type { PluginInstanceOf } from './plugin-instances.js';
 import type { BuildContext } from './build-context.js';
 import type { SemanticCheck } from './semantic-check.js';
-import type { ClassPlugin, FactoryPlugin } from './plugin-definition.js';
+import type { ClassPlugin, FactoryPlugin, PluginDefinition } from './plugin-definition.js';
 import type { JsonSchema } from './json-schema.js';
 import type { ResolvedRunServices } from './run-services.js';
 import type { TrackerAddressing } from './tracker-plugin.js';
+import { distillVersion } from '../version.js';
 
 /** The params type a schema describes (defaults are filled in before `create` sees them). */
 export type ParamsOf<S> = S extends JSONSchema ? FromSchema<S, { keepDefaultedPropertiesOptional: false }> : never;
@@ -98,6 +99,7 @@ export interface ClassPluginSpec<K extends PluginKind, S extends JSONSchema> ext
  */
 export function definePlugin<K extends PluginKind, const S extends JSONSchema>(spec: FactoryPluginSpec<K, S>): FactoryPlugin<K, ParamsOf<S>>;
 export function definePlugin<K extends PluginKind, const S extends JSONSchema>(spec: ClassPluginSpec<K, S>): ClassPlugin<K, ParamsOf<S>>;
-export function definePlugin(spec: FactoryPluginSpec<PluginKind, JSONSchema> | ClassPluginSpec<PluginKind, JSONSchema>) {
-  return { ...spec, paramsSchema: spec.paramsSchema as unknown as JsonSchema };
+export function definePlugin(spec: FactoryPluginSpec<PluginKind, JSONSchema> | ClassPluginSpec<PluginKind, JSONSchema>): PluginDefinition {
+  // The core a plugin was made with travels with it: a distill of another major refuses it by name (core-compatibility.ts).
+  return { ...spec, paramsSchema: spec.paramsSchema as unknown as JsonSchema, coreVersion: distillVersion() } as PluginDefinition;
 }

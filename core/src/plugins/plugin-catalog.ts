@@ -55,16 +55,19 @@ class CatalogListing<K extends PluginKind> implements PluginListing<K> {
 const coreDir = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The default packages' plugins read from their catalogs, or undefined when one of them declares none (or its
- * catalog cannot be read): the caller then imports the packages.
+ * The default packages' plugins read from their catalogs, plus `extra` entries (plugins described but not loaded), or
+ * undefined when one of the packages declares no catalog (or its catalog cannot be read): the caller then imports the
+ * packages.
  */
-export function readDefaultCatalogs(packages: readonly string[] = DEFAULT_PLUGIN_PACKAGES): PluginListings | undefined {
+export function readDefaultCatalogs(packages: readonly string[] = DEFAULT_PLUGIN_PACKAGES, extra: readonly PluginMetadata[] = []): PluginListings | undefined {
   const listings = Object.fromEntries(PLUGIN_KINDS.map((kind) => [kind, new CatalogListing(kind)])) as { [K in PluginKind]: CatalogListing<K> };
+  const entries: PluginMetadata[] = [];
   for (const name of packages) {
-    const entries = readCatalog(name);
-    if (!entries) return undefined;
-    for (const entry of entries) (listings[entry.kind] as CatalogListing<PluginKind>).add(entry);
+    const catalog = readCatalog(name);
+    if (!catalog) return undefined;
+    entries.push(...catalog);
   }
+  for (const entry of [...entries, ...extra]) (listings[entry.kind] as CatalogListing<PluginKind>).add(entry);
   return listings;
 }
 

@@ -20,6 +20,8 @@ export interface PluginMetadata<K extends PluginKind = PluginKind> {
   source?: string;
   /** Version recorded with runs; the package version when loaded from a package. */
   version?: string;
+  /** The @distill/core version the plugin was defined with (`definePlugin` stamps it); another major is refused. */
+  readonly coreVersion?: string;
   /** Trackers only: how a tracking URI (`--tracking-uri`, an environment variable) chooses and addresses it. */
   readonly addressing?: TrackerAddressing<any>;
 }

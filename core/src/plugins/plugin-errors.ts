@@ -17,6 +17,14 @@ export class MalformedPluginError extends Error {
   }
 }
 
+/** A plugin defined with a @distill/core whose plugin API differs from the running one's. */
+export class IncompatiblePluginError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncompatiblePluginError';
+  }
+}
+
 export class UnknownPluginError extends Error {
   constructor(readonly kind: PluginKind, readonly requested: string, readonly known: readonly string[]) {
     super(`unknown ${kind} "${requested}"; ${suggestion(requested, known)}`);

@@ -1,5 +1,8 @@
 // Loads a plugin module (a file path or a plugin package's name) and turns what it exports into one container module.
-// Only modules named in a manifest's `plugins` or by `--plugin` come through here: nothing else imports code.
+// Only modules named in a manifest's `plugins` or by `--plugin` come through here: nothing else imports code. A module
+// that cannot be used is refused with its cause and what to change: a syntax error, a package it imports that is not
+// installed, ES module syntax in a CommonJS package, a second copy of TensorFlow.js, a plugin made for another
+// @distill/core.
 import { existsSync } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
@@ -12,6 +15,9 @@ import { pluginModule } from './plugin-module.js';
 import { describeDefinition, looksLikePluginDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 import { resolvePluginPackage } from './plugin-package.js';
 import { describeImportFailure } from './import-failure.js';
+import { commonJsRefusal, isEsSyntaxError } from './module-scope.js';
+import { secondTensorflowRefusal } from './tensorflow-copies.js';
+import { incompatiblePackage } from './core-compatibility.js';
 import type { PluginSource } from './plugin-source.js';
 
 export type { PluginSource } from './plugin-source.js';
@@ -38,8 +44,13 @@ export async function loadPluginModule(specifier: string, from: PluginSource): P
   try {
     exports = await importModule(target.path);
   } catch (error) {
-    throw new UserError(`cannot load plugin module ${target.label} (${from.origin}): ${describeImportFailure(error)}`, { cause: error });
+    const commonJs = isEsSyntaxError(error) ? commonJsRefusal(target.path, described(target, from), error) : undefined;
+    if (commonJs) throw commonJs;
+    const failure = describeImportFailure(error, target.path);
+    throw new UserError(`cannot load plugin module ${described(target, from)}: ${failure.reason}`, { cause: error, ...(failure.hint ? { hint: failure.hint } : {}) });
   }
+  const secondCopy = secondTensorflowRefusal(target.path, described(target, from));
+  if (secondCopy) throw secondCopy;
   return { path: target.path, module: containerModuleOf(exports, target, from) };
 }
 
@@ -55,8 +66,15 @@ async function resolveFile(specifier: string, from: PluginSource): Promise<Modul
   return { path: await realpath(path), label: displayPath(path) };
 }
 
+/** `plugins/x.ts (listed in experiments/x.json)`: how every message names a module. */
+function described(target: ModuleTarget, from: PluginSource): string {
+  return `${target.label} (${from.origin})`;
+}
+
 function packageTarget(name: string, from: PluginSource): ModuleTarget {
   const found = resolvePluginPackage(name, from);
+  const incompatible = incompatiblePackage(found, from.origin);
+  if (incompatible) throw incompatible;
   return { path: found.entry, label: found.version ? `${found.name}@${found.version}` : found.name, ...(found.version ? { version: found.version } : {}) };
 }
 
@@ -96,6 +114,8 @@ function containerModuleOf(exports: Record<string, unknown>, target: ModuleTarge
     }
   }
   if (definitions.size === 0) {
+    const commonJs = commonJsRefusal(target.path, described(target, from));
+    if (commonJs) throw commonJs;
     throw new UserError(
       `plugin module ${target.label} (${from.origin}) exports no plugins: export default a ContainerModule made with pluginModule(), or export plugin definitions made with definePlugin()`,
     );

@@ -19,6 +19,8 @@ export interface PluginPackage {
   readonly dir: string;
   /** The module its `distill.plugins` names (real path). */
   readonly entry: string;
+  /** The @distill/core versions it is made for: its peerDependencies (or dependencies) entry, if any. */
+  readonly coreRange?: string;
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/i;
@@ -41,7 +43,16 @@ export function resolvePluginPackage(name: string, from: PluginSource): PluginPa
     throw new UserError(`package "${name}" declares "distill.plugins": "${declared}", but there is no file ${entry} (${from.origin}); is the package built?`);
   }
   const version = typeof manifest.version === 'string' ? manifest.version : undefined;
-  return { name, ...(version ? { version } : {}), dir, entry: realpathSync(entry) };
+  const coreRange = declaredCoreRange(manifest);
+  return { name, ...(version ? { version } : {}), dir, entry: realpathSync(entry), ...(coreRange ? { coreRange } : {}) };
+}
+
+function declaredCoreRange(manifest: Record<string, unknown>): string | undefined {
+  for (const field of ['peerDependencies', 'dependencies']) {
+    const range = (manifest[field] as Record<string, unknown> | undefined)?.['@distill/core'];
+    if (typeof range === 'string') return range;
+  }
+  return undefined;
 }
 
 /** The first `node_modules/<name>` with a package.json on Node's lookup path from `baseDir`. */

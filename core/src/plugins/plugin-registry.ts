@@ -7,9 +7,11 @@ import { isClassPlugin } from './plugin-definition.js';
 import type { PluginInstanceOf } from './plugin-instances.js';
 import { PLUGIN_TOKENS } from './plugin-tokens.js';
 import { BuildContext, PluginParams } from './build-context.js';
-import { MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
+import { IncompatiblePluginError, MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
+import { compatibleRange, runningCoreSatisfies, upgradeAdvice } from './core-compatibility.js';
+import { distillVersion } from '../version.js';
 
-export { MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
+export { IncompatiblePluginError, MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
 import { Environment, RunIdentity, stderrWarnings, WarnSink, type RunServices } from './run-services.js';
 import { describeDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 
@@ -96,6 +98,12 @@ export function collectRegistries(container: Container): PluginRegistries {
       }
       if (definition.kind !== kind) {
         throw new MalformedPluginError(`plugin "${definition.name}" from ${source} declares kind "${definition.kind}" but was contributed as a ${kind}`);
+      }
+      const range = definition.coreVersion ? compatibleRange(definition.coreVersion) : undefined;
+      if (range && !runningCoreSatisfies(range)) {
+        throw new IncompatiblePluginError(
+          `${kind} plugin "${definition.name}" from ${source} was defined with @distill/core ${definition.coreVersion}, but this is distill ${distillVersion()}: ${upgradeAdvice(range)}`,
+        );
       }
       (registries[kind] as PluginRegistry).add(definition);
     }

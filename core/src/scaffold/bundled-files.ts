@@ -1,22 +1,17 @@
-// Files that come with distill rather than with its code: the editor schema and the example manifests. They sit in
-// the workspace beside core (schemas/, experiments/), or in core's own package folder once it is packed.
-import { existsSync } from 'node:fs';
+// Files that come with distill rather than with its code: the editor schema and the example manifests. The build
+// copies them from the workspace (schemas/, experiments/) into core's dist/bundled/ (scripts/bundle-core-files.mjs),
+// so they ship in the package and are found the same way in the workspace and once installed.
 import { fileURLToPath } from 'node:url';
 
-// From core/src/scaffold and core/dist/scaffold alike: core's folder is two levels up, the workspace three.
-const CANDIDATE_ROOTS = ['../../', '../../../'].map((up) => fileURLToPath(new URL(up, import.meta.url)));
-
-function bundled(path: string): string {
-  const found = CANDIDATE_ROOTS.map((root) => root + path).find((candidate) => existsSync(candidate));
-  return found ?? CANDIDATE_ROOTS[CANDIDATE_ROOTS.length - 1] + path;
-}
+// From core/src/scaffold and core/dist/scaffold alike, core's folder is two levels up.
+const BUNDLED = new URL('../../dist/bundled/', import.meta.url);
 
 /** The schema `distill schema` writes for the built-in plugins, which manifests name in `$schema`. */
 export function editorSchemaFile(): string {
-  return bundled('schemas/distill.schema.json');
+  return fileURLToPath(new URL('schemas/distill.schema.json', BUNDLED));
 }
 
 /** The example manifests `distill init experiment --from <name>` starts from. */
 export function examplesDir(): string {
-  return bundled('experiments');
+  return fileURLToPath(new URL('experiments', BUNDLED));
 }

@@ -1,11 +1,13 @@
 // `distill init experiment`: a manifest to start from (an example, or a manifest of one's own) with `$schema` pointing
 // at the editor schema from where it is written, so an editor completes and checks it at once.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { suggestion } from '../plugins/did-you-mean.js';
 import { isPathSpecifier } from '../plugins/plugin-loader.js';
 import { editorSchemaFile, examplesDir } from './bundled-files.js';
+import { refuseDistillPackage } from './project-root.js';
+import { relativeSpecifier } from './relative-specifier.js';
 import { writeNewFiles } from './write-new-files.js';
 import { withTopLevelValues } from './with-top-level-values.js';
 
@@ -13,6 +15,8 @@ export interface ScaffoldExperimentOptions {
   /** An example's name (`quickstart`) or a manifest file to copy. */
   readonly from: string;
   readonly out: string;
+  /** The editor schema to name in `$schema` (default: the one for the built-in plugins). */
+  readonly schema?: string;
   readonly overwrite?: boolean;
 }
 
@@ -21,10 +25,11 @@ const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 export function scaffoldExperiment(options: ScaffoldExperimentOptions): string {
   const source = starterFile(options.from);
   const out = resolve(options.out);
+  refuseDistillPackage(dirname(out));
   const text = readFileSync(source, 'utf8');
   const manifest = readStarter(text, source);
   const name = experimentName(out);
-  const values: Record<string, unknown> = { $schema: posixRelative(dirname(out), editorSchemaFile()) };
+  const values: Record<string, unknown> = { $schema: relativeSpecifier(dirname(out), options.schema ?? editorSchemaFile()) };
   if (EXPERIMENT_NAME.test(name)) values.name = name;
   if (Array.isArray(manifest.plugins)) values.plugins = manifest.plugins.map((entry) => rebase(entry, dirname(source), dirname(out)));
   writeNewFiles({ [out]: withTopLevelValues(text, values) }, options.overwrite);
@@ -67,10 +72,5 @@ function readStarter(text: string, file: string): Record<string, unknown> {
 // A plugin path is relative to its manifest: moving the manifest must move the path with it.
 function rebase(entry: unknown, from: string, to: string): unknown {
   if (typeof entry !== 'string' || !isPathSpecifier(entry)) return entry;
-  return posixRelative(to, resolve(from, entry));
-}
-
-function posixRelative(fromDir: string, file: string): string {
-  const path = relative(fromDir, file).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${path}`;
+  return relativeSpecifier(to, resolve(from, entry));
 }

@@ -1,4 +1,4 @@
-/* GENERATED FILE: do not edit. Generated from schemas/experiment.schema.json by `npm run generate:types`. */
+/* GENERATED FILE: do not edit. Generated from core/schemas/experiment.schema.json by `npm run generate:types`. */
 
 /**
  * A number, or a schedule over epochs.
