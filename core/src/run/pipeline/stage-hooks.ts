@@ -1,8 +1,8 @@
 // What every stage of a run shares: where metrics go, progress, interrupts and early-stop hooks.
-import type { StageHooks, StepProgress } from '../training/train-stage.js';
-import type { RunRecorder } from '../tracking/run-recorder.js';
-import type { ProgressReporter } from './progress.js';
-import { RunInterruptedError } from '../training/run-interrupted-error.js';
+import type { StageHooks, StepProgress } from '../../training/train-stage.js';
+import type { RunRecorder } from '../../tracking/run-recorder.js';
+import type { ProgressReporter } from '../progress.js';
+import { RunInterruptedError } from '../../training/run-interrupted-error.js';
 
 export function stageHooks(
   recorder: RunRecorder,
@@ -13,7 +13,7 @@ export function stageHooks(
   return {
     metrics: (points) => recorder.metrics(points),
     onStep: (p: StepProgress) => progress.step(p),
-    onEpochEnd,
+    ...(onEpochEnd ? { onEpochEnd } : {}),
     checkpoint: () => {
       if (signal?.aborted) throw new RunInterruptedError(String(signal.reason ?? 'SIGINT'));
     },
