@@ -40,21 +40,28 @@ export function distillStageNames(experiment: Pick<ResolvedExperiment, 'stages'>
   return experiment.stages ? experiment.stages.map((stage) => stage.name) : ['student'];
 }
 
-function distillPlans(experiment: ResolvedExperiment): StagePlan[] {
+/** What the student stage and the baseline take from the top-level `optimizer`, `scheduler` and `training`. */
+function studentTraining(experiment: ResolvedExperiment): Pick<StagePlan, 'model' | 'optimizer' | 'scheduler' | 'epochs' | 'batchSize' | 'shuffle' | 'evalEvery' | 'pointers'> {
   const { training } = experiment;
-  const student: StagePlan = {
-    name: 'student',
-    kind: 'distill',
+  return {
     model: 'student',
-    losses: experiment.losses.map((loss, i) => ({ ...loss, pointer: `/losses/${i}` })),
     optimizer: experiment.optimizer,
     scheduler: experiment.scheduler,
     epochs: training.epochs,
     batchSize: training.batchSize,
     shuffle: training.shuffle,
     evalEvery: training.evalEvery,
-    pointer: '/training',
     pointers: { optimizer: '/optimizer', scheduler: '/scheduler' },
+  };
+}
+
+function distillPlans(experiment: ResolvedExperiment): StagePlan[] {
+  const student: StagePlan = {
+    name: 'student',
+    kind: 'distill',
+    losses: experiment.losses.map((loss, i) => ({ ...loss, pointer: `/losses/${i}` })),
+    ...studentTraining(experiment),
+    pointer: '/training',
   };
   if (!experiment.stages) return [student];
   const plans: StagePlan[] = [];
@@ -85,20 +92,5 @@ function inherit(previous: StagePlan, stage: ResolvedStage, pointer: string): St
 
 /** The student's architecture from its initial weights on hard labels alone, with the distillation stages' budget. */
 function baselinePlan(experiment: ResolvedExperiment, stepsOf: string[]): StagePlan {
-  const { training } = experiment;
-  return {
-    name: 'baseline',
-    kind: 'baseline',
-    model: 'student',
-    losses: [],
-    optimizer: experiment.optimizer,
-    scheduler: experiment.scheduler,
-    epochs: training.epochs,
-    batchSize: training.batchSize,
-    shuffle: training.shuffle,
-    evalEvery: training.evalEvery,
-    budget: { stepsOf },
-    pointer: '/training/baseline',
-    pointers: { optimizer: '/optimizer', scheduler: '/scheduler' },
-  };
+  return { name: 'baseline', kind: 'baseline', losses: [], ...studentTraining(experiment), budget: { stepsOf }, pointer: '/training/baseline' };
 }
