@@ -20,11 +20,13 @@ export interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Called once the process is running, to signal or watch it. */
   readonly onSpawn?: (child: ChildProcess) => void;
+  /** Flags for node itself, before the binary (`--max-old-space-size=128`, `--import hook.mjs`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [distillBin, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), distillBin, ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
