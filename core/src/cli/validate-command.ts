@@ -29,7 +29,8 @@ export function summarize(experiment: ResolvedExperiment): string {
   const teachers = entries.length === 1 ? `teacher ${entries[0].reference.type}` : `teachers ${entries.map((e) => `${e.name}:${e.reference.type}`).join(', ')}`;
   const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
   const plan = stages ? `stages ${stages.map((s) => s.name).join(' → ')}` : epochs(training.epochs);
-  return `ok: ${name}: ${dataset.type} ${teachers} -> student ${student.type}, losses ${losses.map((loss) => loss.type).join('+')}, ${plan}`;
+  const objective = losses ? `losses ${losses.map((loss) => loss.type).join('+')}, ` : '';
+  return `ok: ${name}: ${dataset.type} ${teachers} -> student ${student.type}, ${objective}${plan}`;
 }
 
 // Layers need a backend. `validate` takes the plain cpu backend, which starts at once and is quiet.

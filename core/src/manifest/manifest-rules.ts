@@ -1,5 +1,6 @@
-// The rules of a manifest the JSON Schema cannot say: one teacher or a map of them (not both, not neither), a loss's
-// `teacher` naming one of them, stage names unique and not taken by distill's own stages.
+// The rules of a manifest the JSON Schema cannot say: one teacher or a map of them (not both, not neither), losses at
+// the top level or in the first stage, a loss's `teacher` naming a teacher, stage names unique and not taken by
+// distill's own stages.
 import { suggestion } from '../plugins/did-you-mean.js';
 import { isPlainObject } from './describe-value.js';
 import type { PointerIssue } from './schema-issues.js';
@@ -9,7 +10,16 @@ const RESERVED_STAGE_NAMES = ['teacher', 'baseline', 'distillation', 'compressio
 
 export function ruleIssues(manifest: unknown): PointerIssue[] {
   if (!isPlainObject(manifest)) return [];
-  return [...teacherIssues(manifest), ...lossTeacherIssues(manifest), ...stageNameIssues(manifest)];
+  return [...teacherIssues(manifest), ...lossesIssues(manifest), ...lossTeacherIssues(manifest), ...stageNameIssues(manifest)];
+}
+
+/** The student's objective: top-level `losses`, or with `stages`, the first stage's own. */
+function lossesIssues(manifest: Record<string, unknown>): PointerIssue[] {
+  if (manifest.losses !== undefined) return [];
+  if (!Array.isArray(manifest.stages)) return [{ pointer: '', message: 'missing required key "losses"' }];
+  const first = manifest.stages[0];
+  if (!isPlainObject(first) || first.losses !== undefined) return [];
+  return [{ pointer: '/stages/0', message: 'the first stage needs "losses": the manifest has no top-level "losses" for it to take' }];
 }
 
 function teacherIssues(manifest: Record<string, unknown>): PointerIssue[] {

@@ -47,7 +47,8 @@ export type ResolvedExperiment = Omit<
   teacher?: ResolvedTeacherReference;
   teachers?: Record<string, ResolvedTeacherReference>;
   student: Resolved<ModelReference>;
-  losses: [ResolvedLossReference, ...ResolvedLossReference[]];
+  /** Absent only when `stages` gives the first stage its own losses. */
+  losses?: [ResolvedLossReference, ...ResolvedLossReference[]];
   optimizer: Resolved<OptimizerReference>;
   scheduler: Resolved<SchedulerReference>;
   training: Required<Training>;

@@ -15,7 +15,7 @@ export function pluginsUsed(experiment: ResolvedExperiment, host: PluginHost): {
     { kind: 'dataset', type: experiment.dataset.type },
     ...teacherEntries(experiment).map(({ reference }) => ({ kind: teacherKind(reference.type), type: reference.type })),
     { kind: 'model', type: experiment.student.type },
-    ...[...experiment.losses, ...stages.flatMap((s) => s.losses ?? [])].map((l) => ({ kind: 'loss' as const, type: l.type })),
+    ...[...(experiment.losses ?? []), ...stages.flatMap((s) => s.losses ?? [])].map((l) => ({ kind: 'loss' as const, type: l.type })),
     ...[experiment.optimizer, ...stages.flatMap((s) => (s.optimizer ? [s.optimizer] : []))].map((o) => ({ kind: 'optimizer' as const, type: o.type })),
     ...[experiment.scheduler, ...stages.flatMap((s) => (s.scheduler ? [s.scheduler] : []))].map((o) => ({ kind: 'scheduler' as const, type: o.type })),
     { kind: 'tracker', type: experiment.tracking.type },

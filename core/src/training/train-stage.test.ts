@@ -250,4 +250,25 @@ describe('trainStage', () => {
     expect(result.lastValidation.accuracy).toBeGreaterThan(0.9);
     expect(result.lastValidation.loss).toBeLessThan(0.4);
   });
+
+  it('trains on int32 token ids (an embedding model) and evaluates them as such', async () => {
+    const input = tf.input({ shape: [5], dtype: 'int32' });
+    const embedded = tf.layers.embedding({ inputDim: 12, outputDim: 4, name: 'embedding', embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.1, maxval: 0.1, seed: 2 }) }).apply(input);
+    const pooled = tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(embedded);
+    const logits = tf.layers.dense({ units: 3, name: 'logits', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }).apply(pooled) as tf.SymbolicTensor;
+    const bag = { model: tf.model({ inputs: input, outputs: logits }), layers: [], pretrained: false };
+    // A sample of class c holds tokens 4c … 4c+3: the class is readable from any token.
+    const random = seededRandom(12);
+    const tokens = (count: number) => {
+      const y = Int32Array.from({ length: count }, () => random.int(3));
+      const x = Int32Array.from({ length: count * 5 }, (_, i) => 4 * y[Math.floor(i / 5)] + random.int(4));
+      return inMemorySource({ x, y, count });
+    };
+    const shapes: string[] = [];
+    const term: LossTerm = { ...hardLabelTerm, loss: { ...hardLabelTerm.loss, compute: (i) => (shapes.push(i.studentFeatures.embedding.shape.join('x')), hardLabelTerm.loss.compute(i)) } };
+    const { result } = await collect(config({ model: bag, train: tokens(96), validation: tokens(30), layout: { ...layout, inputShape: [5], inputDtype: 'int32' }, terms: [{ ...term, loss: { ...term.loss, requires: { labels: true, studentLayers: ['embedding'] } } }], epochs: 12 }));
+    expect(shapes[0]).toBe('16x5x4');
+    expect(result.lastValidation.accuracy).toBeGreaterThan(0.9);
+  });
 });
+

@@ -46,11 +46,11 @@ export interface Experiment {
   };
   student: ModelReference;
   /**
-   * Terms of the student's objective; the total is their weighted sum.
+   * Terms of the student's objective; the total is their weighted sum. Required unless `stages` gives the first stage its own.
    *
    * @minItems 1
    */
-  losses: [LossReference, ...LossReference[]];
+  losses?: [LossReference, ...LossReference[]];
   optimizer?: OptimizerReference;
   scheduler?: SchedulerReference;
   training: Training;

@@ -77,7 +77,7 @@ function layerIssues(pointer: string, term: LossTerm, model: DistillModel, role:
 
 /** Each name or prefix a stage freezes must match a layer of the student. */
 function freezeIssues({ experiment, student }: RequirementsInput): PointerIssue[] {
-  const layers = student.model.layers.map((layer) => layer.name);
+  const layers = student.model.layers.filter((layer) => layer.getClassName() !== 'InputLayer').map((layer) => layer.name);
   return (experiment.stages ?? []).flatMap((stage, i) =>
     (stage.trainable?.freeze ?? []).flatMap((pattern, j) => {
       if (layers.some((name) => matchesLayer(pattern, name))) return [];

@@ -59,7 +59,7 @@ function distillPlans(experiment: ResolvedExperiment): StagePlan[] {
   const student: StagePlan = {
     name: 'student',
     kind: 'distill',
-    losses: experiment.losses.map((loss, i) => ({ ...loss, pointer: `/losses/${i}` })),
+    losses: (experiment.losses ?? []).map((loss, i) => ({ ...loss, pointer: `/losses/${i}` })),
     ...studentTraining(experiment),
     pointer: '/training',
   };
