@@ -4,12 +4,11 @@
 // before a run directory exists. The order of the builds is fixed: plugins that draw from the seeded Math.random while
 // they build (an unseeded initializer) draw the same numbers in every kind of run.
 import type { PluginHost } from '../../plugins/plugin-host.js';
-import type { Dataset } from '../../plugins/dataset-plugin.js';
+import type { Dataset, SampleSource } from '../../plugins/dataset-plugin.js';
 import type { DistillModel } from '../../plugins/model-plugin.js';
 import type { TeacherSource } from '../../plugins/teacher-source.js';
 import type { DistillLoss } from '../../plugins/loss-plugin.js';
 import type { RunServices } from '../../plugins/run-services.js';
-import type { WarnSink } from '../../plugins/run-services.js';
 import type { LoadedManifest } from '../../manifest/validate-manifest.js';
 import type { ResolvedExperiment } from '../../manifest/resolved-experiment.js';
 import { checkSemantics } from '../../manifest/check-semantics.js';
@@ -20,7 +19,6 @@ import { UserError } from '../../errors.js';
 import { sourceOf } from '../../data/in-memory-source.js';
 import { labelledSubset } from '../../data/labelled-subset.js';
 import { layoutOf, type SampleLayout } from '../../data/sample-layout.js';
-import type { SampleSource } from '../../plugins/dataset-plugin.js';
 import type { LossTerm } from '../../training/loss-term.js';
 import { RunComponents, termNames } from '../run-components.js';
 import { planStages } from './plan-stages.js';
@@ -71,7 +69,7 @@ export interface PrepareOptions {
   readonly log?: { info(message: string): void };
 }
 
-export async function prepareRun(loaded: LoadedManifest, host: PluginHost, services: RunServices & { warnings?: WarnSink } = {}, options: PrepareOptions = {}): Promise<PreparedRun> {
+export async function prepareRun(loaded: LoadedManifest, host: PluginHost, services: RunServices = {}, options: PrepareOptions = {}): Promise<PreparedRun> {
   const experiment = loaded.experiment;
   const components = new RunComponents(host, experiment, loaded.dir, services);
   const built: { teachers: PreparedTeacher[]; student?: DistillModel; terms: Map<string, LossTerm> } = { teachers: [], terms: new Map() };
