@@ -12,17 +12,18 @@ const MAY_IMPORT = {
   losses: [],
   backend: [],
   io: [],
+  data: ['plugins'],
   schedules: ['plugins', 'manifest'],
   manifest: ['plugins', 'backend'],
-  evaluation: ['plugins'],
-  training: ['plugins', 'random', 'schedules', 'losses', 'evaluation'],
+  evaluation: ['plugins', 'data'],
+  training: ['plugins', 'data', 'random', 'schedules', 'losses', 'evaluation'],
   tracking: ['plugins', 'manifest', 'secrets'],
   testing: ['plugins', 'manifest'],
   scaffold: ['plugins', 'manifest'],
-  run: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'losses', 'training', 'evaluation', 'tracking', 'secrets'],
+  run: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'losses', 'training', 'evaluation', 'tracking', 'secrets'],
   sweep: ['plugins', 'manifest', 'backend', 'random', 'training', 'tracking', 'secrets', 'run'],
   report: ['evaluation', 'tracking', 'run', 'sweep'],
-  cli: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'training', 'tracking', 'secrets', 'run', 'sweep', 'scaffold', 'report'],
+  cli: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'training', 'tracking', 'secrets', 'run', 'sweep', 'scaffold', 'report'],
 };
 
 const TOP_LEVEL_FILES = '(errors|display-path|version)\\.ts$';

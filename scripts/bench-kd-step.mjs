@@ -95,9 +95,10 @@ function batchPool(data) {
  * one epoch does the same teacher work as (b).
  */
 async function measureDistillTrainer(teacher, student) {
-  let core, plugins, training, teacherOutputs, tapped;
+  let core, plugins, training, teacherOutputs, tapped, data;
   try {
     core = await import('@distill/core');
+    data = await import('../core/dist/data/in-memory-source.js');
     plugins = await import('@distill/plugins');
     training = await import('../core/dist/training/train-stage.js');
     teacherOutputs = await import('../core/dist/training/teacher-outputs.js');
@@ -109,22 +110,24 @@ async function measureDistillTrainer(teacher, student) {
   const context = { manifestDir: process.cwd(), seed: 1, pointer: '/bench' };
   const build = (kind, name, params) => host.registries[kind].build(name, params, context, host.container);
   const terms = [
-    { name: 'kl-divergence', plugin: 'kl-divergence', weight: 1, loss: await build('loss', 'kl-divergence', { temperature: TEMPERATURE, scaleByTemperatureSquared: true }) },
-    { name: 'cross-entropy', plugin: 'cross-entropy', weight: 1, loss: await build('loss', 'cross-entropy', { labelSmoothing: 0 }) },
+    { name: 'kl-divergence', plugin: 'kl-divergence', weight: 1, teachers: ['teacher'], loss: await build('loss', 'kl-divergence', { temperature: TEMPERATURE, scaleByTemperatureSquared: true }) },
+    { name: 'cross-entropy', plugin: 'cross-entropy', weight: 1, teachers: [], loss: await build('loss', 'cross-entropy', { labelSmoothing: 0 }) },
   ];
   const optimizer = await build('optimizer', 'adam', { learningRate: LEARNING_RATE, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
   const schedule = await build('scheduler', 'constant', {});
   const teacherModel = tapped.tapModel({ model: teacher, layers: [], pretrained: true }, [], 'teacher');
   const studentModel = { model: student, layers: [], pretrained: false };
   const noHooks = { metrics: async () => {} };
+  const layout = { inputShape: [INPUTS], inputDtype: 'float32', numClasses: CLASSES, task: 'multiclass' };
 
   return async (steps) => {
-    const train = makeData(steps, steps);
+    const train = data.inMemorySource(makeData(steps, steps));
     const start = performance.now();
-    const teacherTrain = await teacherOutputs.computeTeacherOutputs(teacherModel, train, [INPUTS]);
+    const teacherTrain = await teacherOutputs.computeTeacherOutputs(teacherOutputs.modelPredictor(teacherModel), train, layout, [], 'bench');
     const config = {
-      stage: 'student', model: studentModel, terms, optimizer, schedule, train, inputShape: [INPUTS],
-      epochs: 1, batchSize: BATCH, shuffle: true, seed: 1, evalEvery: 1, teacherTrain,
+      stage: 'student', model: studentModel, terms, optimizer, schedule, train, layout,
+      epochs: 1, batchSize: BATCH, shuffle: true, seed: 1, evalEvery: 1,
+      teachers: [{ name: 'teacher', layers: [], train: teacherTrain, agreementKey: 'agreement' }],
     };
     const result = await training.trainStage(config, noHooks);
     const seconds = (performance.now() - start) / 1000;

@@ -10,6 +10,7 @@ import tfjsModel from './models/tfjs-model.js';
 import klDivergence from './losses/kl-divergence.js';
 import crossEntropy from './losses/cross-entropy.js';
 import featureMse from './losses/feature-mse.js';
+import binaryCrossEntropy from './losses/binary-cross-entropy.js';
 import adam from './optimizers/adam.js';
 import sgd from './optimizers/sgd.js';
 import rmsprop from './optimizers/rmsprop.js';
@@ -25,7 +26,7 @@ const { name, version } = createRequire(import.meta.url)('../package.json') as {
 export const builtinPlugins: PluginDefinition[] = [
   ...[mnist, synthetic, csv],
   ...[mlp, cnn, tfjsModel],
-  ...[klDivergence, crossEntropy, featureMse],
+  ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
   ...[adam, sgd, rmsprop],
   ...[constant, step, exponential, cosine],
   localTracker,

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 import attention_transfer as at
+import binary_cross_entropy as bce
 import built_in_losses
 import crd
 import dkd
@@ -230,6 +231,24 @@ def crd_cases():
 
 
 # method: (paper, cases, extra keys of its fixture)
+def binary_cross_entropy_cases():
+    rng = rng_for('binary-cross-entropy')
+    specs = [
+        ('every sample labelled, 3 samples × 4 classes', (3, 4), [1, 1, 1], 2.0),
+        ('a transfer-set sample (mask 0) is not counted', (4, 3), [1, 0, 1, 1], 3.0),
+        ('large logits: the stable form must not overflow', (2, 5), [1, 1], 5.0),
+    ]
+    cases = []
+    for name, shape, mask, scale in specs:
+        inputs = {
+            'studentLogits': random_values(rng, shape, scale),
+            'targets': (rng.random(shape) < 0.4).astype(np.float64),
+            'labelMask': np.asarray(mask, dtype=np.float64),
+        }
+        cases.append(golden_case(name, {}, inputs, bce.masked_binary_cross_entropy, ['studentLogits']))
+    return cases
+
+
 METHODS = {
     'attention-transfer': ('Zagoruyko & Komodakis, Paying More Attention to Attention, ICLR 2017', attention_transfer_cases, {}),
     'fitnets': ('Romero et al., FitNets: Hints for Thin Deep Nets, ICLR 2015', fitnets_cases, {}),
@@ -240,6 +259,8 @@ METHODS = {
     'logit-standardization': ('Sun, Ren, Li, Wang & Cao, Logit Standardization in Knowledge Distillation, CVPR 2024', logit_standardization_cases,
                               {'zScores': logit_standardization_z_scores}),
     'crd': ('Tian, Krishnan & Isola, Contrastive Representation Distillation, ICLR 2020', crd_cases, {}),
+    'binary-cross-entropy': ('the definition of binary cross-entropy for independent sigmoid outputs (multi-label classification)',
+                             binary_cross_entropy_cases, {}),
 }
 
 

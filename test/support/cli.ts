@@ -20,6 +20,8 @@ export interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Called once the process is running, to signal or watch it. */
   readonly onSpawn?: (child: ChildProcess) => void;
+  /** Flags for node itself, before the binary (`--max-old-space-size=128`, `--import hook.mjs`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
@@ -29,7 +31,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
 /** Runs this Node with the given arguments (a script and its arguments, or flags and `-e`) and collects its output. */
 export function runNode(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...args], {
       cwd: options.cwd ?? repoRoot,
       env: { ...process.env, FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

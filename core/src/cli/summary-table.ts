@@ -1,4 +1,4 @@
-// The table printed at the end of a run: teacher, student and baseline side by side.
+// The table printed at the end of a run: the teacher (or each teacher), the student and the baseline side by side.
 import Table from 'cli-table3';
 import type { RunSummary } from '../run/run-summary.js';
 
@@ -11,12 +11,16 @@ export function formatSummaryTable(summary: RunSummary): string {
     head: ['model', 'test accuracy', 'test loss', 'agreement w/ teacher', 'parameters', 'latency b=1 (ms)', 'latency b=128 (ms/sample)'],
     style: { head: [], border: [] },
   });
-  table.push(
-    ['teacher', pct(m['teacher/test/accuracy']), num(m['teacher/test/loss']), '-', count(m['teacher/parameters']), num(m['teacher/latency/batch1Ms'], 3), num(m['teacher/latency/batch128Ms'], 4)],
-    ['student', pct(m['student/test/accuracy']), num(m['student/test/loss']), pct(m['student/test/agreement']), count(m['student/parameters']), num(m['student/latency/batch1Ms'], 3), num(m['student/latency/batch128Ms'], 4)],
-  );
+  // One teacher: `teacher/…` keys; several: `teacher/<name>/…`, and agreements `…/agreement/<name>`.
+  const named = Object.keys(m).flatMap((key) => /^teacher\/(.+)\/test\/accuracy$/.exec(key)?.[1] ?? []);
+  const teachers = named.length > 0 ? named.map((name) => `teacher/${name}`) : ['teacher'];
+  const agreement = (role: string) => (named.length > 0 ? named.map((name) => `${name} ${pct(m[`${role}/test/agreement/${name}`])}`).join(', ') : pct(m[`${role}/test/agreement`]));
+  for (const teacher of teachers) {
+    table.push([teacher, pct(m[`${teacher}/test/accuracy`]), num(m[`${teacher}/test/loss`]), '-', count(m[`${teacher}/parameters`]), num(m[`${teacher}/latency/batch1Ms`], 3), num(m[`${teacher}/latency/batch128Ms`], 4)]);
+  }
+  table.push(['student', pct(m['student/test/accuracy']), num(m['student/test/loss']), agreement('student'), count(m['student/parameters']), num(m['student/latency/batch1Ms'], 3), num(m['student/latency/batch128Ms'], 4)]);
   if (m['baseline/test/accuracy'] !== undefined) {
-    table.push(['baseline', pct(m['baseline/test/accuracy']), num(m['baseline/test/loss']), pct(m['baseline/test/agreement']), count(m['student/parameters']), '-', '-']);
+    table.push(['baseline', pct(m['baseline/test/accuracy']), num(m['baseline/test/loss']), agreement('baseline'), count(m['student/parameters']), '-', '-']);
   }
   const lines = [table.toString()];
   const facts: string[] = [];

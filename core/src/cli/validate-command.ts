@@ -1,12 +1,11 @@
 // `distill validate <manifest>`: every structural, plugin and semantic issue at once, or `ok` and a one-line summary.
-// It builds what `run` builds before training (the dataset and both models), so `ok` means the run will start.
+// It prepares the run exactly as `distill run` does (dataset, models, losses, every check) and trains nothing, so `ok`
+// means the run will start; settings that are valid but probably not meant are printed as warnings.
 import type { Command } from 'commander';
 import { openManifest } from '../manifest/open-manifest.js';
-import { checkBuilds } from '../manifest/check-builds.js';
-import { checkSemantics } from '../manifest/check-semantics.js';
-import { datasetWarnings } from '../manifest/dataset-warnings.js';
-import { createSemanticContext } from '../manifest/semantic-context.js';
+import { stderrWarnings } from '../plugins/run-services.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
+import { teacherEntries } from '../manifest/teacher-entries.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
 
 export function register(command: Command): void {
@@ -17,21 +16,29 @@ export function register(command: Command): void {
     .addHelpText('after', '\nExamples:\n  distill validate experiments/quickstart.json\n  distill validate experiments/quickstart.json --set losses.0.params.temperature=8 --print')
     .action(async (file: string, options: ManifestOptions & { print?: boolean }) => {
       const { host, manifest } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
-      const context = createSemanticContext(manifest, host);
-      try {
-        await checkBuilds(manifest, context);
-        await checkSemantics(manifest, host, context);
-        for (const warning of datasetWarnings(manifest.experiment, await context.dataset())) process.stderr.write(`warning: ${warning}\n`);
-      } finally {
-        context.dispose();
-      }
+      await ensureBackend();
+      const { prepareRun } = await import('../run/pipeline/prepare-run.js');
+      const prepared = await prepareRun(manifest, host, { warnings: stderrWarnings });
+      prepared.dispose();
       process.stdout.write(options.print ? `${JSON.stringify(manifest.experiment, null, 2)}\n` : `${summarize(manifest.experiment)}\n`);
     });
 }
 
 /** `ok: quickstart: mnist teacher mlp -> student mlp, losses kl-divergence+cross-entropy, 6 epochs` */
 export function summarize(experiment: ResolvedExperiment): string {
-  const { name, dataset, teacher, student, losses, training } = experiment;
-  const epochs = `${training.epochs} epoch${training.epochs === 1 ? '' : 's'}`;
-  return `ok: ${name}: ${dataset.type} teacher ${teacher.type} -> student ${student.type}, losses ${losses.map((loss) => loss.type).join('+')}, ${epochs}`;
+  const { name, dataset, student, losses, training, stages } = experiment;
+  const entries = teacherEntries(experiment);
+  const teachers = entries.length === 1 ? `teacher ${entries[0].reference.type}` : `teachers ${entries.map((e) => `${e.name}:${e.reference.type}`).join(', ')}`;
+  const epochs = (n: number) => `${n} epoch${n === 1 ? '' : 's'}`;
+  const plan = stages ? `stages ${stages.map((s) => s.name).join(' → ')}` : epochs(training.epochs);
+  const objective = losses ? `losses ${losses.map((loss) => loss.type).join('+')}, ` : '';
+  return `ok: ${name}: ${dataset.type} ${teachers} -> student ${student.type}, ${objective}${plan}`;
+}
+
+// Layers need a backend. `validate` takes the plain cpu backend, which starts at once and is quiet.
+async function ensureBackend(): Promise<void> {
+  const tf = await import('@tensorflow/tfjs');
+  if (tf.engine().backendName) return;
+  const { startCpuBackend } = await import('../backend/cpu-backend.js');
+  await startCpuBackend();
 }

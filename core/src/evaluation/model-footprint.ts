@@ -9,20 +9,21 @@ export interface ModelFootprint {
   readonly latencyBatch128Ms: number;
 }
 
-export async function measureFootprint(model: tf.LayersModel, inputShape: readonly number[]): Promise<ModelFootprint> {
+export async function measureFootprint(model: tf.LayersModel, inputShape: readonly number[], inputDtype: 'float32' | 'int32' = 'float32'): Promise<ModelFootprint> {
   const weights = model.weights;
   const parameters = weights.reduce((n, w) => n + w.read().size, 0);
   const weightBytes = weights.reduce((n, w) => n + w.read().size * bytesPerElement(w.dtype), 0);
   return {
     parameters,
     weightBytes,
-    latencyBatch1Ms: await medianLatency(model, inputShape, 1, 30),
-    latencyBatch128Ms: await medianLatency(model, inputShape, 128, 7),
+    latencyBatch1Ms: await medianLatency(model, inputShape, inputDtype, 1, 30),
+    latencyBatch128Ms: await medianLatency(model, inputShape, inputDtype, 128, 7),
   };
 }
 
-async function medianLatency(model: tf.LayersModel, inputShape: readonly number[], batch: number, repeats: number): Promise<number> {
-  const x = tf.randomUniform([batch, ...inputShape], 0, 1, 'float32', 1);
+async function medianLatency(model: tf.LayersModel, inputShape: readonly number[], inputDtype: 'float32' | 'int32', batch: number, repeats: number): Promise<number> {
+  // Token ids: zeros (id 0 is in every vocabulary); floats: uniform noise.
+  const x = inputDtype === 'int32' ? tf.zeros([batch, ...inputShape], 'int32') : tf.randomUniform([batch, ...inputShape], 0, 1, 'float32', 1);
   const once = async () => {
     const y = model.predict(x) as tf.Tensor;
     await y.data();

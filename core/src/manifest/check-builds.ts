@@ -1,9 +1,7 @@
-// What `run` builds before it trains — the dataset (checked against the dataset contract) and both models (loaded,
-// their shapes compared with the data) — built by `validate` too, so that `ok` means the run will start. A plugin's
-// refusal (a UserError: a missing model file, a teacher with the wrong number of classes) is reported at the place of
-// its section in the manifest, as every other validation issue is.
+// A plugin's refusal while the run is prepared (a UserError: a missing model file, a teacher with the wrong number of
+// classes) is reported at the place of its section in the manifest, as every other validation issue is — by `run` and
+// by `validate`, which prepare the run the same way.
 import { isUserError } from '../errors.js';
-import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import { ManifestError } from './manifest-error.js';
 import type { LoadedManifest } from './validate-manifest.js';
 
@@ -16,19 +14,4 @@ export async function buildPlaced<T>(loaded: LoadedManifest, pointer: string, bu
     const [message, hint] = error.message.split('\n  hint: ');
     throw new ManifestError([loaded.issueAt(pointer, message, hint)]);
   }
-}
-
-/** Builds the dataset, then both models, reporting every refusal at once (a model cannot be built without data). */
-export async function checkBuilds(loaded: LoadedManifest, context: SemanticCheckContext): Promise<void> {
-  await buildPlaced(loaded, '/dataset', () => context.dataset());
-  const issues = [];
-  for (const role of ['teacher', 'student'] as const) {
-    try {
-      await buildPlaced(loaded, `/${role}`, () => context[role]());
-    } catch (error) {
-      if (!(error instanceof ManifestError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
-  if (issues.length > 0) throw new ManifestError(issues);
 }

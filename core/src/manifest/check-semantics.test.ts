@@ -3,8 +3,8 @@ import { PluginHost } from '../plugins/plugin-host.js';
 import { ManifestError } from './manifest-error.js';
 import { parseManifestText } from './parse-manifest-text.js';
 import { validateManifest, type LoadedManifest } from './validate-manifest.js';
-import { checkSemantics, hasSemanticChecks } from './check-semantics.js';
-import { createSemanticContext, type SemanticContext } from './semantic-context.js';
+import { checkSemantics, hasSemanticChecks, type SemanticChecksContext } from './check-semantics.js';
+import type { DistillModel } from '../plugins/model-plugin.js';
 // Core is tested with its own small plugins; `hint` checks its layer names against the built models.
 import toyPlugins from '../../../test/fixtures/plugins/toy-plugins.js';
 
@@ -21,11 +21,32 @@ const manifest = (hint: string) => `{
   "training": { "epochs": 1 }
 }`;
 
-let context: SemanticContext | undefined;
+// The models the checks ask for, built through the registries on first use (as a run's preparation builds them).
+function lazyContext(loaded: LoadedManifest): SemanticChecksContext & { dispose(): void } {
+  const { experiment } = loaded;
+  const built: DistillModel[] = [];
+  const dataset = once(() => host.registries.dataset.build(experiment.dataset.type, experiment.dataset.params, { manifestDir: '.', seed: 0, pointer: '/dataset' }));
+  const model = (role: 'teacher' | 'student') =>
+    once(async () => {
+      const { inputShape, numClasses } = await dataset();
+      const section = experiment[role]!;
+      const made = await host.registries.model.build(section.type, section.params, { manifestDir: '.', seed: 0, pointer: `/${role}`, role, dataset: { inputShape, numClasses } });
+      built.push(made);
+      return made;
+    });
+  return { dataset, teacher: model('teacher'), student: model('student'), dispose: () => built.splice(0).forEach((m) => m.model.dispose()) };
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+let context: ReturnType<typeof lazyContext> | undefined;
 afterEach(() => context?.dispose());
 
 async function check(loaded: LoadedManifest): Promise<string[]> {
-  context = createSemanticContext(loaded, host);
+  context = lazyContext(loaded);
   try {
     await checkSemantics(loaded, host, context);
     return [];

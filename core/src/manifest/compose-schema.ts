@@ -22,8 +22,8 @@ export function composeEditorSchema(registries: PluginListings): JsonSchema {
       definitions[paramsDefinition(plugin)] = rebaseRefs(withoutIds(plugin.paramsSchema), paramsRef(plugin));
     }
   }
-  for (const [name, kind] of Object.entries(REFERENCE_DEFINITIONS)) {
-    const plugins = registries[kind].list();
+  for (const [name, kinds] of Object.entries(REFERENCE_DEFINITIONS)) {
+    const plugins = kinds.flatMap((kind) => [...registries[kind].list()] as PluginMetadata[]);
     if (plugins.length > 0) definitions[name] = withPlugins(definitions[name], plugins);
   }
   return schema;

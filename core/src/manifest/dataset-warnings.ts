@@ -1,13 +1,13 @@
 // Settings that are valid but probably not what was meant, found once the dataset is built; `run` logs them and
 // `validate` prints them (it still says ok: the run will start). Today: `labelsPerClass` (the datasets that hide labels
 // from the student) above what a class has in the training pool, so that class has no unlabelled transfer samples.
-import type { Dataset } from '../plugins/dataset-plugin.js';
+import { isSampleSource, type Dataset } from '../plugins/dataset-plugin.js';
 import type { ResolvedExperiment } from './resolved-experiment.js';
 
 export function datasetWarnings(experiment: ResolvedExperiment, dataset: Dataset): string[] {
   const labelsPerClass = (experiment.dataset.params as { labelsPerClass?: unknown } | undefined)?.labelsPerClass;
   const pool = dataset.teacherTrain;
-  if (typeof labelsPerClass !== 'number' || !pool) return [];
+  if (typeof labelsPerClass !== 'number' || !pool || isSampleSource(pool)) return [];
   const counts = new Array<number>(dataset.numClasses).fill(0);
   for (let i = 0; i < pool.count; i++) if (pool.y[i] >= 0 && pool.y[i] < counts.length) counts[pool.y[i]]++;
   const short = counts.map((count, c) => [c, count] as const).filter(([, count]) => count < labelsPerClass);

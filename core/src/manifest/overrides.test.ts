@@ -81,4 +81,19 @@ describe('applyOverrides', () => {
     const { applied } = tryApplyOverrides({ sweep: { parameters: {} } }, ['sweep.parameters.a/b~c={"values":[1]}']);
     expect(applied[0].pointer).toBe('/sweep/parameters/a~1b~0c');
   });
+
+  it('a segment that is not a number selects the array element of that name, and records the index it resolved to', () => {
+    const staged = { stages: [{ name: 'hint', epochs: 2 }, { name: 'kd' }], losses: [{ type: 'kl-divergence', name: 'soft' }] };
+    const { value, applied, issues } = tryApplyOverrides(staged, ['stages.kd.epochs=3', 'losses.soft.weight=0.5']);
+    expect(issues).toEqual([]);
+    expect(value.stages[1]).toEqual({ name: 'kd', epochs: 3 });
+    expect(value.losses[0]).toEqual({ type: 'kl-divergence', name: 'soft', weight: 0.5 });
+    expect(applied.map((a) => a.pointer)).toEqual(['/stages/1/epochs', '/losses/0/weight']);
+  });
+
+  it('an unknown element name is an error listing the names, with the nearest one', () => {
+    const staged = { stages: [{ name: 'hint' }, { name: 'kd' }] };
+    expect(errorOf(() => applyOverrides(staged, ['stages.hnit.epochs=3']))).toBe('--set stages.hnit.epochs=3: /stages: has no element named "hnit"; did you mean "hint"? valid: hint, kd');
+    expect(errorOf(() => applyOverrides(staged, ['stages.warmup.epochs=3']))).toBe('--set stages.warmup.epochs=3: /stages: has no element named "warmup"; valid: hint, kd');
+  });
 });

@@ -7,6 +7,7 @@ import type {
   OptimizerReference,
   Params,
   SchedulerReference,
+  Stage,
   TeacherReference,
   TeacherTraining,
   TrackerReference,
@@ -25,20 +26,32 @@ export type ResolvedTeacherTraining = Required<Omit<TeacherTraining, 'optimizer'
 
 export type ResolvedTeacherReference = Resolved<Omit<TeacherReference, 'train'>> & { train: ResolvedTeacherTraining };
 
+/** A stage as written, its references resolved; what it leaves out is taken from the stage before it (`planStages`). */
+export type ResolvedStage = Omit<Stage, 'losses' | 'optimizer' | 'scheduler'> & {
+  losses?: [ResolvedLossReference, ...ResolvedLossReference[]];
+  optimizer?: Resolved<OptimizerReference>;
+  scheduler?: Resolved<SchedulerReference>;
+};
+
 export type ResolvedExperiment = Omit<
   Experiment,
-  'description' | 'seed' | 'backend' | 'plugins' | 'dataset' | 'teacher' | 'student' | 'losses' | 'optimizer' | 'scheduler' | 'training' | 'tracking'
+  | 'description' | 'seed' | 'backend' | 'plugins' | 'dataset' | 'teacher' | 'teachers' | 'student' | 'losses' | 'optimizer' | 'scheduler'
+  | 'training' | 'stages' | 'tracking'
 > & {
   description: string;
   seed: number;
   backend: NonNullable<Experiment['backend']>;
   plugins: string[];
   dataset: Resolved<DatasetReference>;
-  teacher: ResolvedTeacherReference;
+  /** Exactly one of `teacher` and `teachers` is present (`teacherEntries` reads either). */
+  teacher?: ResolvedTeacherReference;
+  teachers?: Record<string, ResolvedTeacherReference>;
   student: Resolved<ModelReference>;
-  losses: [ResolvedLossReference, ...ResolvedLossReference[]];
+  /** Absent only when `stages` gives the first stage its own losses. */
+  losses?: [ResolvedLossReference, ...ResolvedLossReference[]];
   optimizer: Resolved<OptimizerReference>;
   scheduler: Resolved<SchedulerReference>;
   training: Required<Training>;
+  stages?: [ResolvedStage, ...ResolvedStage[]];
   tracking: Resolved<TrackerReference>;
 };

@@ -18,6 +18,10 @@ export interface BuildContext {
   readonly dataset?: DatasetInfo;
   /** Role of a model: the same plugin builds teachers and students. */
   readonly role?: 'teacher' | 'student';
-  /** The built teacher and student, for plugins built after them (a loss sizing a projection to their layers). */
-  readonly models?: { readonly teacher: DistillModel; readonly student: DistillModel };
+  /**
+   * The built models, for plugins built after them (a loss sizing a connector to their layers): `teacher` is the
+   * loss's teacher, `teachers` every teacher by name. A teacher source stands in with the layers it can tap; its
+   * `model` is not a tf model and throws when read.
+   */
+  readonly models?: { readonly teacher: DistillModel; readonly student: DistillModel; readonly teachers?: Readonly<Record<string, DistillModel>> };
 }

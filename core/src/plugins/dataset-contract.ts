@@ -1,9 +1,10 @@
 // What a built dataset must be before anything trains on it: a non-empty training split, features for every sample
-// (`x` of `count × product(inputShape)` finite numbers), and a label in [0, numClasses) — or UNLABELED — for each.
-// A dataset plugin that breaks this fails here, naming its plugin and the split, instead of as a raw tfjs error or a
-// NaN loss blamed on the learning rate.
+// (`x` of `count × product(inputShape)` finite numbers, or int32 ids for an int32 dataset), and a label in
+// [0, numClasses) — or UNLABELED — for each. A dataset plugin that breaks this fails here, naming its plugin and the
+// split, instead of as a raw tfjs error or a NaN loss blamed on the learning rate. Splits read by position
+// (`SampleSource`s) are checked batch by batch as they are read (`data/read-samples.ts`): here only their count.
 import { UserError } from '../errors.js';
-import { UNLABELED, type DataSplit, type Dataset } from './dataset-plugin.js';
+import { isSampleSource, UNLABELED, type DataSplit, type Dataset, type Split } from './dataset-plugin.js';
 
 export function checkDatasetContract(dataset: Dataset, plugin: string): void {
   const who = `dataset plugin "${plugin}"`;
@@ -13,16 +14,25 @@ export function checkDatasetContract(dataset: Dataset, plugin: string): void {
     throw new UserError(`${who} declares the input shape [${String(inputShape)}]; each dimension must be a whole number above 0`);
   }
   const features = inputShape.reduce((a, b) => a * b, 1);
-  const splits: [string, DataSplit | undefined][] = [['train', dataset.train], ['validation', dataset.validation], ['test', dataset.test], ['teacherTrain', dataset.teacherTrain]];
+  const splits: [string, Split | undefined][] = [['train', dataset.train], ['validation', dataset.validation], ['test', dataset.test], ['teacherTrain', dataset.teacherTrain]];
+  const int32 = dataset.inputDtype === 'int32';
   for (const [name, split] of splits) {
-    if (split) checkSplit(`${who}, ${name} split`, split, features, numClasses);
+    if (!split) continue;
+    if (isSampleSource(split)) checkCount(`${who}, ${name} split`, split.count);
+    else checkSplit(`${who}, ${name} split`, split, features, int32 ? 'int32' : 'float32', dataset.task === 'multilabel' ? Infinity : numClasses);
   }
   if (dataset.train.count === 0) throw new UserError(`${who}: the train split is empty; there is nothing to train on`);
 }
 
-function checkSplit(where: string, { x, y, count }: DataSplit, features: number, numClasses: number): void {
+function checkCount(where: string, count: number): void {
   if (!Number.isInteger(count) || count < 0) throw new UserError(`${where}: count is ${count}, not a whole number of samples`);
-  if (!(x instanceof Float32Array) || x.length < count * features) {
+}
+
+function checkSplit(where: string, { x, y, count }: DataSplit, features: number, dtype: 'float32' | 'int32', numClasses: number): void {
+  checkCount(where, count);
+  const InputArray = dtype === 'int32' ? Int32Array : Float32Array;
+  if (!(x instanceof InputArray)) throw new UserError(`${where}: x must be a ${InputArray.name} (the dataset's inputDtype is ${dtype})`);
+  if (x.length < count * features) {
     throw new UserError(`${where}: x holds ${x?.length ?? 0} values, but ${count} samples × ${features} features need ${count * features}`);
   }
   if (!(y instanceof Int32Array) || y.length < count) throw new UserError(`${where}: y holds ${y?.length ?? 0} labels for ${count} samples`);

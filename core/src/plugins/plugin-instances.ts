@@ -2,6 +2,7 @@
 import type { Dataset } from './dataset-plugin.js';
 import type { DistillModel } from './model-plugin.js';
 import type { DistillLoss } from './loss-plugin.js';
+import type { TeacherSource } from './teacher-source.js';
 import type { DistillOptimizer } from './optimizer-plugin.js';
 import type { LearningRateSchedule } from './scheduler-plugin.js';
 import type { Tracker } from './tracker-plugin.js';
@@ -10,6 +11,7 @@ import type { PluginKind } from './plugin-kind.js';
 export interface PluginInstances {
   dataset: Dataset;
   model: DistillModel;
+  teacher: TeacherSource;
   loss: DistillLoss;
   optimizer: DistillOptimizer;
   scheduler: LearningRateSchedule;

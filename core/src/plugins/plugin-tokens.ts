@@ -10,6 +10,8 @@ export const DatasetPlugin = Symbol.for('distill.DatasetPlugin');
 export type DatasetPlugin = PluginDefinition<'dataset'>;
 export const ModelPlugin = Symbol.for('distill.ModelPlugin');
 export type ModelPlugin = PluginDefinition<'model'>;
+export const TeacherPlugin = Symbol.for('distill.TeacherPlugin');
+export type TeacherPlugin = PluginDefinition<'teacher'>;
 export const LossPlugin = Symbol.for('distill.LossPlugin');
 export type LossPlugin = PluginDefinition<'loss'>;
 export const OptimizerPlugin = Symbol.for('distill.OptimizerPlugin');
@@ -22,6 +24,7 @@ export type TrackerPlugin = PluginDefinition<'tracker'>;
 export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   dataset: DatasetPlugin,
   model: ModelPlugin,
+  teacher: TeacherPlugin,
   loss: LossPlugin,
   optimizer: OptimizerPlugin,
   scheduler: SchedulerPlugin,

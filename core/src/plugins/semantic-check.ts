@@ -10,7 +10,7 @@ export interface SemanticIssue {
 }
 
 export interface SemanticCheckContext {
-  /** Built lazily: only checks that need a model pay for building it. */
+  /** The teacher of the section being checked (a loss's `teacher`, else the only or first one). */
   teacher(): Promise<DistillModel>;
   student(): Promise<DistillModel>;
   dataset(): Promise<DatasetInfo>;

@@ -7,6 +7,9 @@ export interface SeededRandom {
   int(n: number): number;
   /** Standard normal (Box–Muller). */
   normal(): number;
+  /** The generator's position: `setState(getState())` later replays the same numbers (checkpoints). */
+  getState(): number;
+  setState(state: number): void;
 }
 
 export function seededRandom(seed: number): SeededRandom {
@@ -25,6 +28,10 @@ export function seededRandom(seed: number): SeededRandom {
       const u = 1 - next();
       const v = next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    },
+    getState: () => state,
+    setState: (value) => {
+      state = value >>> 0;
     },
   };
 }

@@ -1,17 +1,23 @@
 // Builds the plugins a manifest names, each through its kind's registry with its validated params.
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { BuildContext } from '../plugins/build-context.js';
-import type { Dataset } from '../plugins/dataset-plugin.js';
+import type { Dataset, DatasetInfo } from '../plugins/dataset-plugin.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
 import type { DistillOptimizer } from '../plugins/optimizer-plugin.js';
 import type { LearningRateSchedule } from '../plugins/scheduler-plugin.js';
+import type { TeacherSource } from '../plugins/teacher-source.js';
+import type { DistillLoss } from '../plugins/loss-plugin.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
-import type { LossTerm } from '../training/loss-term.js';
 import { checkDatasetContract } from '../plugins/dataset-contract.js';
+import type { TeacherEntry } from '../manifest/teacher-entries.js';
 import { checkModelContract } from '../plugins/model-contract.js';
+import { withLayerShapes } from '../plugins/model-layers.js';
 import type { RunServices } from '../plugins/run-services.js';
 
 type Reference = { type: string; params?: Record<string, unknown> };
+
+/** A teacher as built: a model (trainable, tappable by any layer name) or a teacher source. */
+export type BuiltTeacher = { readonly model: DistillModel; readonly source?: undefined } | { readonly source: TeacherSource; readonly model?: undefined };
 
 export class RunComponents {
   constructor(
@@ -33,26 +39,25 @@ export class RunComponents {
     return built;
   }
 
-  async model(role: 'teacher' | 'student', dataset: Dataset): Promise<DistillModel> {
-    const { type, params } = this.experiment[role] as Reference;
-    const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, classNames: dataset.classNames };
-    const built = await this.host.registries.model.build(type, params ?? {}, this.context(`/${role}`, { role, dataset: info }), this.services);
-    checkModelContract(built, dataset.numClasses, type, role);
-    return built;
+  /** The student (or, for a classic single-teacher manifest, the teacher) from its section. */
+  async model(role: 'teacher' | 'student', dataset: DatasetInfo): Promise<DistillModel> {
+    const { type, params } = (role === 'student' ? this.experiment.student : this.experiment.teacher) as Reference;
+    return this.buildModel(type, params ?? {}, `/${role}`, role, dataset, this.experiment.seed);
   }
 
-  /** Losses are built after the models: a feature loss sizes its projection from their layers. */
-  async losses(dataset: Dataset, models: { teacher: DistillModel; student: DistillModel }): Promise<LossTerm[]> {
-    const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses };
-    const names = termNames(this.experiment.losses);
-    return Promise.all(
-      this.experiment.losses.map(async (reference: ResolvedExperiment['losses'][number], i: number) => ({
-        name: names[i],
-        plugin: reference.type,
-        weight: reference.weight,
-        loss: await this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(`/losses/${i}`, { dataset: info, models }), this.services),
-      })),
-    );
+  /** A teacher of the manifest: a model plugin, or a teacher source when no model plugin has its type. */
+  async teacher(entry: TeacherEntry, dataset: DatasetInfo, seed: number): Promise<BuiltTeacher> {
+    const { type, params } = entry.reference as Reference;
+    if (!this.host.registries.model.has(type) && this.host.registries.teacher.has(type)) {
+      const source = await this.host.registries.teacher.build(type, params ?? {}, this.context(entry.pointer, { role: 'teacher', dataset: datasetInfo(dataset), seed }), this.services);
+      return { source };
+    }
+    return { model: await this.buildModel(type, params ?? {}, entry.pointer, 'teacher', dataset, seed) };
+  }
+
+  /** Losses are built after the models: a feature loss sizes its connector from their layers. */
+  loss(reference: Reference, pointer: string, dataset: DatasetInfo, models: NonNullable<BuildContext['models']>): Promise<DistillLoss> {
+    return this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: datasetInfo(dataset), models }), this.services);
   }
 
   optimizer(reference: Reference, pointer: string): Promise<DistillOptimizer> {
@@ -62,6 +67,22 @@ export class RunComponents {
   scheduler(reference: Reference, pointer: string): Promise<LearningRateSchedule> {
     return this.host.registries.scheduler.build(reference.type, reference.params ?? {}, this.context(pointer), this.services);
   }
+
+  private async buildModel(type: string, params: Record<string, unknown>, pointer: string, role: 'teacher' | 'student', dataset: DatasetInfo, seed: number): Promise<DistillModel> {
+    const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, ...(dataset.classNames ? { classNames: dataset.classNames } : {}), ...dtypeAndTask(dataset) };
+    const built = await this.host.registries.model.build(type, params, this.context(pointer, { role, dataset: info, seed }), this.services);
+    checkModelContract(built, dataset.numClasses, type, role);
+    return withLayerShapes(built);
+  }
+}
+
+/** What plugins built after the dataset learn of it. */
+function datasetInfo(dataset: DatasetInfo): DatasetInfo {
+  return { inputShape: dataset.inputShape, numClasses: dataset.numClasses, ...(dataset.classNames ? { classNames: dataset.classNames } : {}), ...dtypeAndTask(dataset) };
+}
+
+function dtypeAndTask(dataset: DatasetInfo): Partial<DatasetInfo> {
+  return { ...(dataset.inputDtype ? { inputDtype: dataset.inputDtype } : {}), ...(dataset.task ? { task: dataset.task } : {}) };
 }
 
 /** Log names of the loss terms: the manifest's `name`, else the type, with `-2`, `-3` for repeats. */

@@ -3,13 +3,9 @@
 // measurement journaled in the run directory and handed to the trackers as it happens.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { RunStatus } from '../plugins/tracker-plugin.js';
 import type { LoadedManifest } from '../manifest/validate-manifest.js';
-import { buildPlaced } from '../manifest/check-builds.js';
-import { datasetWarnings } from '../manifest/dataset-warnings.js';
-import { checkSemantics } from '../manifest/check-semantics.js';
 import { initBackend, type BackendChoice } from '../backend/select-backend.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
 import { redactDeep, registerUriSecrets } from '../secrets/redact.js';
@@ -22,23 +18,19 @@ import { flattenManifest } from './flatten-manifest.js';
 import { createRunId } from './run-id.js';
 import type { RunLog } from './run-logger.js';
 import type { ProgressReporter } from './progress.js';
-import { RunComponents } from './run-components.js';
-import type { Dataset } from '../plugins/dataset-plugin.js';
-import type { DistillModel } from '../plugins/model-plugin.js';
-import type { LossTerm } from '../training/loss-term.js';
 import { buildTracker } from './run-trackers.js';
 import { publicTarget, resolveTrackingTarget, type TrackingTarget } from '../tracking/tracking-target.js';
 import type { Environment } from '../plugins/run-services.js';
 import { runTags } from './run-tags.js';
-import { stageHooks } from './stage-runner.js';
-import { saveTeacher, trainTeacher } from './teacher-stage.js';
-import { teacherSignals, trainStudent } from './student-stage.js';
-import { trainBaseline } from './baseline-stage.js';
-import { evaluateOnTest } from './final-evaluation.js';
+import { stageHooks } from './pipeline/stage-hooks.js';
+import { prepareRun, type PreparedRun } from './pipeline/prepare-run.js';
+import { StagePipeline } from './pipeline/stage-pipeline.js';
+import type { RunnerHooks } from './pipeline/run-stage.js';
+import { evaluateOnTest, sourceScorer } from './final-evaluation.js';
 import { writeEvaluationFile } from '../evaluation/evaluation-file.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TrainingCache } from './cache/training-cache.js';
-import { obtainBaseline, obtainTeacher } from './cache/cached-models.js';
+import { lossVariableEntries } from './loss-variables.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -60,6 +52,8 @@ export interface RunRequest {
   readonly onEpochEnd?: StageHooks['onEpochEnd'];
   /** Reuse (or fill) a cache of trained teachers instead of always training the teacher. */
   readonly trainingCache?: TrainingCache;
+  /** More stage hooks (checkpoints, pruning, augmentation): called besides the run's own. */
+  readonly hooks?: Partial<Omit<RunnerHooks, 'metrics' | 'onEpochEnd' | 'checkpoint'>>;
   /** Files made from the finished run directory (the HTML report), recorded as artifacts before the run ends. */
   readonly finalArtifacts?: (runDir: string) => Promise<readonly string[]>;
 }
@@ -79,34 +73,16 @@ export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
     request.log.info(`backend: ${backend.name} — ${backend.reason}`);
     for (const problem of backend.problems) request.log.warn(`${problem}; auto skipped it`);
     // Everything that can reject the manifest happens before the run exists: invalid input leaves no failed run behind.
-    const prepared = await prepare(request);
-    return execute(request, prepared, backend);
+    const prepared = await prepareRun(request.loaded, request.host, { warnings: request.log, environment: environmentOf(request) }, { log: request.log });
+    try {
+      return await execute(request, prepared, backend);
+    } finally {
+      prepared.dispose();
+    }
   });
 }
 
-interface Prepared {
-  readonly components: RunComponents;
-  readonly dataset: Dataset;
-  readonly teacher: DistillModel;
-  readonly student: DistillModel;
-  readonly terms: LossTerm[];
-}
-
-async function prepare(request: RunRequest): Promise<Prepared> {
-  const { loaded, host, log } = request;
-  const experiment = loaded.experiment;
-  const components = new RunComponents(host, experiment, loaded.dir, { warnings: log, environment: environmentOf(request) });
-  const dataset = await buildPlaced(loaded, '/dataset', () => components.dataset());
-  for (const warning of datasetWarnings(experiment, dataset)) log.warn(warning);
-  log.info(`dataset ${experiment.dataset.type}: ${dataset.train.count} train, ${dataset.validation?.count ?? 0} validation, ${dataset.test.count} test, ${dataset.numClasses} classes`);
-  const teacher = await buildPlaced(loaded, '/teacher', () => components.model('teacher', dataset));
-  const student = await buildPlaced(loaded, '/student', () => components.model('student', dataset));
-  await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
-  const terms = await components.losses(dataset, { teacher, student });
-  return { components, dataset, teacher, student, terms };
-}
-
-async function execute(request: RunRequest, prepared: Prepared, backend: BackendChoice): Promise<RunOutcome> {
+async function execute(request: RunRequest, prepared: PreparedRun, backend: BackendChoice): Promise<RunOutcome> {
   const { loaded, host, log } = request;
   const experiment = loaded.experiment;
   const runId = request.runId ?? createRunId();
@@ -134,15 +110,22 @@ async function execute(request: RunRequest, prepared: Prepared, backend: Backend
   const recorder = new RunRecorder(runDir, [tracker], log);
   await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
   await recorder.params(flattenManifest(recorded));
-  await recorder.tags({ ...runTags(experiment, host, backend), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
+  await recorder.tags({ ...runTags(experiment, host, backend, prepared.teachers), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
 
   const artifacts = [manifestFile];
-  const stages: Record<string, StageResult> = {};
+  const pipeline = new StagePipeline(prepared, {
+    backend,
+    log,
+    runDir,
+    ...(request.trainingCache ? { cache: request.trainingCache } : {}),
+    tags: (tags) => recorder.tags(tags),
+    stageEnd: () => request.progress.stageEnd(),
+  });
   let metrics: Record<string, number> = {};
   let status: RunStatus = 'FINISHED';
   let error: Error | undefined;
   try {
-    metrics = await train(request, prepared, recorder, runDir, stages, artifacts, backend);
+    metrics = await train(request, pipeline, recorder, runDir, artifacts);
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
     status = error instanceof RunInterruptedError ? 'KILLED' : 'FAILED';
@@ -150,87 +133,41 @@ async function execute(request: RunRequest, prepared: Prepared, backend: Backend
     if (error.stack) log.debug(error.stack);
   } finally {
     request.progress.stageEnd();
+    pipeline.dispose();
   }
-  return finish({ request, runId, runDir, started, backend, status, error, metrics, stages, artifacts, recorder });
+  return finish({ request, runId, runDir, started, backend, status, error, metrics, stages: pipeline.results, artifacts: [...artifacts.slice(0, 1), ...pipeline.artifacts, ...artifacts.slice(1)], recorder });
 }
 
-async function train(
-  request: RunRequest,
-  prepared: Prepared,
-  recorder: RunRecorder,
-  runDir: string,
-  stages: Record<string, StageResult>,
-  artifacts: string[],
-  backend: BackendChoice,
-): Promise<Record<string, number>> {
-  const { loaded, host, log, progress } = request;
-  const { components, dataset, teacher, student, terms } = prepared;
-  const experiment = loaded.experiment;
-  const hooks = stageHooks(recorder, progress, request.signal, request.onEpochEnd);
+/** prepare → plan → every stage through the one runner → test evaluation → saved student → final metrics. */
+async function train(request: RunRequest, pipeline: StagePipeline, recorder: RunRecorder, runDir: string, artifacts: string[]): Promise<Record<string, number>> {
+  const { prepared } = pipeline;
+  const hooks: RunnerHooks = { ...request.hooks, ...stageHooks(recorder, request.progress, request.signal, request.onEpochEnd) };
+  await pipeline.runAll(hooks);
 
-  if (!teacher.pretrained) {
-    const train = async () => {
-      log.info(`teacher stage: training ${experiment.teacher.type} for ${experiment.teacher.train.epochs} epochs`);
-      stages.teacher = await trainTeacher(teacher, dataset, experiment, components, hooks);
-      progress.stageEnd();
-    };
-    if (request.trainingCache) {
-      const cached = await obtainTeacher(request.trainingCache, teacher, { experiment, dataset, host, backend }, train);
-      log.info(cached.built ? `teacher stored in the cache (${cached.dir})` : `teacher reused from the cache (${cached.dir}); no teacher stage`);
-      await recorder.tags({ 'distill.teacher.cache': cached.built ? 'stored' : 'reused', 'distill.teacher.cacheKey': cached.key });
-    } else {
-      await train();
-    }
-    const files = await saveTeacher(teacher, runDir);
-    artifacts.push(...files);
-    log.info(`teacher saved to ${join(runDir, 'teacher')}`);
-  }
-  teacher.model.trainable = false;
-
-  const signals = await teacherSignals(teacher, terms, dataset, request.trainingCache && { cache: request.trainingCache, backend: backend.name });
-  if (signals.fromCache !== undefined) {
-    log.info(signals.fromCache ? "teacher's outputs reused from the cache; not computed again" : "teacher's outputs stored in the cache");
-    await recorder.tags({ 'distill.teacherOutputs.cache': signals.fromCache ? 'reused' : 'stored' });
-  }
-  const initialWeights = student.model.getWeights().map((w) => w.clone());
-  log.info(`student stage: ${terms.map((t) => t.name).join(' + ')} for ${experiment.training.epochs} epochs`);
-  stages.student = await trainStudent(student, terms, signals, dataset, experiment, components, hooks);
-  progress.stageEnd();
-
-  let baseline;
-  if (experiment.training.baseline) {
-    baseline = await components.model('student', dataset);
-    log.info(`baseline stage: the same student on hard labels alone, ${stages.student.steps} steps`);
-    const trainIt = () => trainBaseline(baseline!, initialWeights, stages.student.steps, signals, dataset, experiment, components, hooks);
-    if (request.trainingCache) {
-      const cached = await obtainBaseline(request.trainingCache, baseline, { experiment, dataset, host, backend }, stages.student.steps, trainIt);
-      stages.baseline = cached.result;
-      log.info(cached.built ? `baseline stored in the cache (${cached.dir})` : `baseline reused from the cache (${cached.dir}); no baseline stage`);
-      await recorder.tags({ 'distill.baseline.cache': cached.built ? 'stored' : 'reused', 'distill.baseline.cacheKey': cached.key });
-    } else {
-      stages.baseline = await trainIt();
-    }
-    progress.stageEnd();
-  }
-  tf.dispose(initialWeights);
-
-  const { metrics, evaluation } = await evaluateOnTest({ teacher, student, baseline }, dataset);
-  artifacts.push(writeEvaluationFile(runDir, evaluation));
-  const studentFiles = await saveModelFiles(student.model, join(runDir, 'student'));
-  artifacts.push(...studentFiles);
-  const lossVariables = terms.flatMap((t) => (t.loss.variables ?? []).map((v) => ({ name: `${t.name}/${v.name}`, tensor: v as tf.Tensor })));
+  const teachers = prepared.teachers.map((t) => ({ name: t.name, label: t.label, ...(t.model ? { model: t.model } : { scorer: sourceScorer(t.source!) }) }));
+  const baseline = pipeline.baselineModel;
+  const { metrics, evaluation } = await evaluateOnTest({ teachers, student: prepared.student, ...(baseline ? { baseline } : {}) }, prepared.splits.test, prepared.layout, prepared.dataset.classNames);
+  if (evaluation) artifacts.push(writeEvaluationFile(runDir, evaluation));
+  artifacts.push(...(await saveModelFiles(prepared.student.model, join(runDir, 'student'))));
+  const lossVariables = lossVariableEntries(prepared);
   if (lossVariables.length) artifacts.push(...(await saveVariables(lossVariables, join(runDir, 'student'), 'loss-variables')));
+  const stages = pipeline.results;
   for (const stage of Object.keys(stages)) {
     for (const [key, value] of Object.entries(stages[stage].lastValidation)) metrics[`${stage}/val/${key}`] = value;
   }
+  const last = lastStudentStage(pipeline);
   const timestamp = Date.now();
   // A stage's last validation is recorded again at that stage's last step and epoch (not the student's): its curve
-  // keeps one point per epoch. The test metrics go at the student's last step.
-  const at = (key: string) => (key.includes('/val/') && stages[key.split('/')[0]]) || stages.student;
+  // keeps one point per epoch. The test metrics go at the last distillation stage's last step.
+  const at = (key: string): { steps: number; epochs: number } => (key.includes('/val/') && stages[key.split('/val/')[0]]) || last || { steps: 0, epochs: 1 };
   await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step: at(key).steps, epoch: at(key).epochs - 1, timestamp })));
-  terms.forEach((t) => t.loss.dispose?.());
-  for (const model of [teacher, student, baseline]) model?.model.dispose();
   return metrics;
+}
+
+/** The result of the last distillation stage: the final metrics are recorded at its last step. */
+function lastStudentStage(pipeline: StagePipeline): StageResult | undefined {
+  const names = pipeline.prepared.plans.filter((plan) => plan.kind === 'distill').map((plan) => plan.name);
+  return pipeline.results[names[names.length - 1]];
 }
 
 interface Finish {
@@ -242,7 +179,7 @@ interface Finish {
   status: RunStatus;
   error?: Error;
   metrics: Record<string, number>;
-  stages: Record<string, StageResult>;
+  stages: Readonly<Record<string, StageResult>>;
   artifacts: string[];
   recorder: RunRecorder;
 }

@@ -4,6 +4,7 @@ import type { PluginNames } from './plugin-names.js';
 import type { PluginTemplate } from './templates/plugin-template.js';
 import { datasetTemplate } from './templates/dataset-template.js';
 import { modelTemplate } from './templates/model-template.js';
+import { teacherTemplate } from './templates/teacher-template.js';
 import { lossTemplate } from './templates/loss-template.js';
 import { optimizerTemplate } from './templates/optimizer-template.js';
 import { schedulerTemplate } from './templates/scheduler-template.js';
@@ -12,6 +13,7 @@ import { trackerTemplate } from './templates/tracker-template.js';
 export const PLUGIN_TEMPLATES: Readonly<Record<PluginKind, (names: PluginNames) => PluginTemplate>> = {
   dataset: datasetTemplate,
   model: modelTemplate,
+  teacher: teacherTemplate,
   loss: lossTemplate,
   optimizer: optimizerTemplate,
   scheduler: schedulerTemplate,

@@ -152,4 +152,16 @@ describe('openSweep: spec rules beyond the schema', () => {
       `${at}:12:25: /sweep/metric/name: earlyTerminate judges the metric after every epoch, but "student/test/accuracy" is only measured when a trial ends; hint: rank by a validation metric such as "student/val/accuracy"`,
     ]);
   });
+
+  it('ranks a staged manifest by its stages\' validation metrics; `student/val/…` does not exist there', async () => {
+    const staged = (metric: string) =>
+      write(manifest('      "stages.kd.epochs": { "values": [1, 2] }', `\n    "metric": { "name": "${metric}" },`).replace('"training": { "epochs": 2 },', '"training": { "epochs": 2 }, "stages": [{ "name": "hint" }, { "name": "kd" }],'));
+    const opened = await openSweep(staged('kd/val/accuracy'), options);
+    expect(opened.spec.metric).toEqual({ name: 'kd/val/accuracy', goal: 'maximize' });
+    const errors = await errorsOf(staged('student/val/accuracy'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/\/sweep\/metric\/name: unknown metric "student\/val\/accuracy"; .*valid: .*hint\/val\/accuracy.*kd\/val\/accuracy/);
+    expect(errors[0]).toMatch(/; hint: this manifest's stages are hint, kd: rank by "kd\/val\/accuracy"$/);
+  });
 });
+

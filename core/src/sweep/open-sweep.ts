@@ -20,6 +20,7 @@ import { schemaIssues, type PointerIssue } from '../manifest/schema-issues.js';
 import { structureIssues } from '../manifest/validate-structure.js';
 import { contentKey } from '../run/cache/training-cache.js';
 import { parseSweepSpec, type SweepSpec } from './sweep-spec.js';
+import { distillStageNames } from '../run/pipeline/plan-stages.js';
 import { createProposer } from './trial-proposer.js';
 import { validationAssignments } from './validation-assignments.js';
 import { assignmentsIssues, type RawManifest } from './trial-manifest.js';
@@ -61,7 +62,7 @@ export async function openSweep(file: string, options: OpenSweepOptions = {}): P
   if (!sweep) {
     throw new ManifestError([{ file: parsed.file, line: 1, column: 1, pointer: '', message: 'has no "sweep" section: add one, or write a sweep file that names this manifest', hint: 'see docs/sweeps.md' }]);
   }
-  const { spec, issues } = parseSweepSpec(sweep, loaded.experiment.seed);
+  const { spec, issues } = parseSweepSpec(sweep, loaded.experiment.seed, distillStageNames(loaded.experiment));
   if (!spec) throw placedError(issues, source.place);
   const written = tryApplyOverrides(source.base.raw, source.baseOverrides).value as RawManifest;
   // Parameters are set in the manifest with the schema's defaults filled in (not the plugins' params defaults), so a

@@ -1,19 +1,18 @@
-// Trains the teacher a sweep's trials share, once, into the teacher cache, before the trials fan out: the trials then
-// load it instead of racing for the cache lock (and holding a slot idle while they wait). Its training is journaled
-// in the sweep directory (`teacher/metrics.jsonl`).
+// Trains the teachers a sweep's trials share, once, into the teacher cache, before the trials fan out: the trials then
+// load them instead of racing for the cache lock (and holding a slot idle while they wait). Their training is
+// journaled in the sweep directory (`teacher/metrics.jsonl`).
 //
-// The components are built in the same order as in a run (run-experiment.ts: dataset, teacher, student, semantic
-// checks, losses) under the same seeded Math.random, so the teacher trained here is the very one a run would train
-// and store under the same cache key.
+// The run is prepared by the one preparation path every run takes (`prepareRun`) under the same seeded Math.random,
+// and its teacher stages run through the same pipeline, so each teacher trained here is the very one a trial would
+// train and store under the same cache key.
 import { mkdirSync } from 'node:fs';
 import { initBackend } from '../backend/select-backend.js';
-import { checkSemantics } from '../manifest/check-semantics.js';
 import { withSeededMathRandom } from '../random/seeded-math-random.js';
-import { RunComponents } from '../run/run-components.js';
 import { createRunLog } from '../run/run-logger.js';
-import { stageHooks } from '../run/stage-runner.js';
-import { trainTeacher } from '../run/teacher-stage.js';
-import { obtainTeacher, trainingCacheKey } from '../run/cache/cached-models.js';
+import { stageHooks } from '../run/pipeline/stage-hooks.js';
+import { prepareRun } from '../run/pipeline/prepare-run.js';
+import { StagePipeline } from '../run/pipeline/stage-pipeline.js';
+import { trainedTeacherKey } from '../run/cache/cache-keys.js';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
 import { RunInterruptedError } from '../training/run-interrupted-error.js';
@@ -30,37 +29,35 @@ export async function prepareTeacher(task: TeacherTask, hooks: TrialHooks): Prom
     mkdirSync(task.outDir, { recursive: true });
     const log = createRunLog(task.outDir, true);
     const backend = await initBackend(experiment.backend);
-    const components = new RunComponents(host, experiment, loaded.dir, { warnings: log });
     const recorder = new RunRecorder(task.outDir, [], log);
     // The teacher is never stopped early: a cut-short teacher would be cached as if complete.
     const teacherHooks = stageHooks(recorder, forwardSteps(hooks), hooks.signal, async (stage, epoch, metrics) => {
       await hooks.epoch({ stage, epoch, metrics });
     });
     return await withSeededMathRandom(experiment.seed, async (): Promise<TeacherOutcome> => {
-      const dataset = await components.dataset();
-      const teacher = await components.model('teacher', dataset);
-      const student = await components.model('student', dataset);
-      await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
-      const terms = await components.losses(dataset, { teacher, student });
+      const prepared = await prepareRun(loaded, host, { warnings: log });
+      const cache = new TrainingCache(task.trainingCacheDir);
+      const pipeline = new StagePipeline(prepared, { backend, log, cache });
       try {
-        if (teacher.pretrained) {
+        const plans = prepared.plans.filter((plan) => plan.kind === 'teacher');
+        if (plans.length === 0) {
           hooks.claimed?.();
           return { status: 'pretrained', durationMs: elapsed() };
         }
-        log.info(`teacher stage: training ${experiment.teacher.type} for ${experiment.teacher.train.epochs} epochs`);
-        const cache = new TrainingCache(task.trainingCacheDir);
-        const identity = { experiment, dataset, host, backend };
-        if (cache.lookup('teachers', trainingCacheKey(identity))) hooks.claimed?.();
-        const cached = await obtainTeacher(cache, teacher, identity, async () => {
-          hooks.claimed?.();
-          await trainTeacher(teacher, dataset, experiment, components, teacherHooks);
-        });
-        log.info(cached.built ? `teacher stored in the cache (${cached.dir})` : `teacher found in the cache (${cached.dir})`);
-        return { status: cached.built ? 'trained' : 'reused', key: cached.key, dir: cached.dir, durationMs: elapsed() };
+        const identity = { experiment, dataset: prepared.dataset, host, backend };
+        const keys = plans.map((plan) => trainedTeacherKey(identity, prepared.teacher((plan.model as { teacher: string }).teacher)));
+        if (keys.every((key) => cache.lookup('teachers', key))) hooks.claimed?.();
+        let trained = false;
+        for (const plan of plans) {
+          await pipeline.run(plan, { ...teacherHooks, onStageStart: () => hooks.claimed?.() });
+          trained ||= plan.name in pipeline.results;
+        }
+        const dir = cache.lookup('teachers', keys[0]);
+        log.info(trained ? `teacher stored in the cache (${dir})` : `teacher found in the cache (${dir})`);
+        return { status: trained ? 'trained' : 'reused', key: keys[0], ...(dir ? { dir } : {}), durationMs: elapsed() };
       } finally {
-        terms.forEach((t) => t.loss.dispose?.());
-        teacher.model.dispose();
-        student.model.dispose();
+        pipeline.dispose();
+        prepared.dispose();
       }
     });
   } catch (error) {

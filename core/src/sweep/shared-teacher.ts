@@ -2,7 +2,7 @@
 // training depends on (the teacher itself, the data, the seed, the backend or the plugins).
 import type { SweepSpec } from './sweep-spec.js';
 
-const TEACHER_INPUTS = new Set(['teacher', 'dataset', 'seed', 'backend', 'plugins']);
+const TEACHER_INPUTS = new Set(['teacher', 'teachers', 'dataset', 'seed', 'backend', 'plugins']);
 
 export function sharesTeacher(spec: SweepSpec): boolean {
   return spec.parameters.every((p) => p.paths.every((path) => !TEACHER_INPUTS.has(path[0])));

@@ -51,9 +51,9 @@ export const TPE_DEFAULTS: TpeSpec = { startupTrials: 10, candidates: 24, gamma:
 
 /**
  * The spec of a schema-valid `sweep` section, or the issues that make it unusable (pointers relative to the section).
- * `defaultSeed` is the manifest's seed.
+ * `defaultSeed` is the manifest's seed; `stages` its distillation stages' names (whose validation metrics it may rank by).
  */
-export function parseSweepSpec(sweep: Sweep, defaultSeed: number): { spec?: SweepSpec; issues: PointerIssue[] } {
+export function parseSweepSpec(sweep: Sweep, defaultSeed: number, stages: readonly string[] = ['student']): { spec?: SweepSpec; issues: PointerIssue[] } {
   const issues: PointerIssue[] = [];
   const method = sweep.method ?? 'grid';
   const metric = { name: sweep.metric?.name ?? 'student/val/accuracy', goal: sweep.metric?.goal ?? 'maximize' };
@@ -63,7 +63,7 @@ export function parseSweepSpec(sweep: Sweep, defaultSeed: number): { spec?: Swee
     if ('issue' in parsed) issues.push(parsed.issue);
     else parameters.push(parsed.parameter);
   }
-  const nameIssue = metricIssue(metric.name, Boolean(sweep.earlyTerminate));
+  const nameIssue = metricIssue(metric.name, Boolean(sweep.earlyTerminate), stages);
   if (nameIssue) issues.push({ pointer: '/metric/name', ...nameIssue });
   if (method !== 'grid' && sweep.runCap === undefined) {
     issues.push({ pointer: '', message: `missing "runCap": method "${method}" proposes trials until it has run that many` });

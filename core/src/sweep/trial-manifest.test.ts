@@ -47,4 +47,15 @@ describe('a trial\'s manifest', () => {
       { pointer: '/parameters/losses.0.type', at: 'key', message: 'value "cross-entropy": /losses/0/params/temperature: unknown key "temperature"; no keys are allowed here' },
     ]);
   });
+
+  it('addresses a stage by name, and blames that parameter for a value its stage refuses', () => {
+    const staged = { ...base, stages: [{ name: 'hint' }, { name: 'kd', epochs: 1 }] };
+    const epochs = param('stages.kd.epochs', [4, 0]);
+    const good = buildTrialManifest(staged, [epochs], { 'stages.kd.epochs': 4 }, registries);
+    expect(good.issues).toEqual([]);
+    expect(good.manifest!.stages).toEqual([{ name: 'hint' }, { name: 'kd', epochs: 4 }]);
+    const bad = buildTrialManifest(staged, [param('training.epochs', [3]), epochs], { 'training.epochs': 3, 'stages.kd.epochs': 0 }, registries);
+    expect(bad.issues).toEqual([{ pointer: '/parameters/stages.kd.epochs', at: 'key', message: 'value 0: /stages/1/epochs: must be >= 1 (got 0)' }]);
+  });
 });
+

@@ -50,14 +50,16 @@ function build(
   const start = structuredClone(base);
   delete start.sweep;
   const sets = assignmentOverrides(parameters, assignment);
-  const { value, issues: setIssues } = tryApplyOverrides(start, sets.map((s) => s.override));
+  const { value, applied, issues: setIssues } = tryApplyOverrides(start, sets.map((s) => s.override));
   const issues: ParameterIssue[] = setIssues.map((issue) => {
     const key = sets.find((s) => issue.file === `--set ${s.override.text}`)?.key ?? parameters[0].key;
     return atParameter(key, assignment[key], issue.pointer, `cannot set it: ${issue.pointer}: ${issue.message}`);
   });
   // The values that could be set are validated even when another could not: every problem is reported at once.
   const found = [...structureIssues(value), ...referenceIssues(value, registries)];
-  const pointers = sets.map((s) => ({ key: s.key, pointer: toPointer(s.override.path) }));
+  // Where each value went, element names resolved to indices (`stages.hint.epochs` → /stages/0/epochs).
+  const resolved = new Map(applied.map((a) => [a.flag, a.pointer]));
+  const pointers = sets.map((s) => ({ key: s.key, pointer: resolved.get(`--set ${s.override.text}`) ?? toPointer(s.override.path) }));
   for (const issue of found) {
     const key = responsibleParameter(issue.pointer, pointers);
     issues.push(atParameter(key, assignment[key], issue.pointer, describeIssue(issue, pointers.find((p) => p.key === key)!.pointer), issue.hint));

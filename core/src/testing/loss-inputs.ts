@@ -1,4 +1,5 @@
-// Complete LossInputs for a loss's unit test from just the tensors it cares about (the rest zeros, every label known).
+// Complete LossInputs for a loss's unit test from just the tensors it cares about (the rest zeros, every label known,
+// sample ids 0…batch−1, and the given teacher logits and features also as the one teacher named "teacher").
 import * as tf from '@tensorflow/tfjs';
 import type { LossInputs } from '../plugins/loss-plugin.js';
 
@@ -8,12 +9,16 @@ import type { LossInputs } from '../plugins/loss-plugin.js';
  * ```
  */
 export function lossInputs(batch: number, inputs: Partial<LossInputs>): LossInputs {
+  const teacherFeatures = inputs.teacherFeatures ?? {};
+  const teacher = inputs.teacherLogits ? { logits: inputs.teacherLogits, features: teacherFeatures } : { features: teacherFeatures };
   return {
     studentLogits: tf.zeros([batch, 2]),
     studentFeatures: {},
-    teacherFeatures: {},
+    teacherFeatures,
+    teachers: inputs.teacherLogits || inputs.teacherFeatures ? { teacher } : {},
     labels: tf.zeros([batch], 'int32'),
     labelMask: tf.ones([batch]),
+    sampleIds: tf.range(0, batch, 1, 'int32') as tf.Tensor1D,
     epoch: 0,
     step: 0,
     epochs: 1,

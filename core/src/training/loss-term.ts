@@ -10,6 +10,8 @@ export interface LossTerm {
   readonly plugin: string;
   readonly loss: DistillLoss;
   readonly weight: ScheduledNumber;
+  /** The teachers whose outputs the loss receives, by name (the first is `teacherLogits`' and `teacherFeatures`'). */
+  readonly teachers: readonly string[];
 }
 
 export class LossContractError extends Error {

@@ -1,13 +1,14 @@
-// A view of a model that returns its logits together with the named intermediate layers that feature losses compare.
-// It shares the model's weights, so training it trains the model.
+// A view of a model that returns its logits together with the named intermediate layers that feature losses compare,
+// each shaped as the layer outputs it. Any layer of the tf model can be tapped. It shares the model's weights, so
+// training it trains the model.
 import * as tf from '@tensorflow/tfjs';
 import type { DistillModel } from '../plugins/model-plugin.js';
 import { requireLayer } from '../plugins/model-layers.js';
 
 export interface TappedModel {
   readonly layerNames: readonly string[];
-  /** `[logits, ...features]`, features flattened to `[batch, width]`. */
-  apply(x: tf.Tensor, training: boolean): { logits: tf.Tensor2D; features: Record<string, tf.Tensor2D> };
+  /** Logits and the tapped layers' outputs, `[batch, ...shape]`. */
+  apply(x: tf.Tensor, training: boolean): { logits: tf.Tensor2D; features: Record<string, tf.Tensor> };
 }
 
 export function tapModel(distillModel: DistillModel, layerNames: readonly string[], role: string): TappedModel {
@@ -20,12 +21,7 @@ export function tapModel(distillModel: DistillModel, layerNames: readonly string
     apply(x, training) {
       const result = tapped.apply(x, { training });
       const all = Array.isArray(result) ? (result as tf.Tensor[]) : [result as tf.Tensor];
-      const features: Record<string, tf.Tensor2D> = {};
-      unique.forEach((name, i) => {
-        const feature = all[i + 1];
-        features[name] = (feature.rank === 2 ? feature : feature.reshape([feature.shape[0], -1])) as tf.Tensor2D;
-      });
-      return { logits: all[0] as tf.Tensor2D, features };
+      return { logits: all[0] as tf.Tensor2D, features: Object.fromEntries(unique.map((name, i) => [name, all[i + 1]])) };
     },
   };
 }

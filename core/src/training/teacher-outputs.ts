@@ -1,58 +1,108 @@
-// The frozen teacher's outputs on a split, computed once in inference mode and sliced per batch afterwards: the teacher
-// never changes during the student stage, so running it at every step would only repeat the same work.
+// A frozen teacher's outputs on a split, computed once in inference mode and sliced per batch afterwards: the teacher
+// never changes during a distillation stage, so running it at every step would only repeat the same work. A teacher is
+// anything that predicts a batch: a tapped model, or a teacher source.
 import * as tf from '@tensorflow/tfjs';
-import type { DataSplit } from '../plugins/dataset-plugin.js';
+import type { SampleSource } from '../plugins/dataset-plugin.js';
+import type { TeacherPrediction, TeacherSource } from '../plugins/teacher-source.js';
+import type { TeacherInputs } from '../plugins/loss-plugin.js';
 import type { TappedModel } from './tapped-model.js';
-import { gatherRows } from './batches.js';
+import { gatherRows } from '../data/in-memory-source.js';
+import { epochBatches, disposeBatch } from './batches.js';
+import type { SampleLayout } from '../data/sample-layout.js';
+
+/** A teacher's outputs for one batch of inputs (tensors the caller disposes). */
+export type TeacherPredictor = (batch: { readonly inputs: tf.Tensor; readonly sampleIds: tf.Tensor1D }) => Promise<TeacherPrediction>;
+
+/** Row-major values of one output over a split, `width` per sample; `shape` is the per-sample shape. */
+export interface OutputRows {
+  readonly data: Float32Array;
+  readonly width: number;
+  readonly shape: readonly number[];
+}
 
 export interface TeacherOutputs {
   readonly count: number;
-  readonly logits: { readonly data: Float32Array; readonly width: number };
-  readonly features: Readonly<Record<string, { readonly data: Float32Array; readonly width: number }>>;
+  /** Present when the teacher gives logits. */
+  readonly logits?: OutputRows;
+  /** Present when the teacher gives only probabilities. */
+  readonly probabilities?: OutputRows;
+  readonly features: Readonly<Record<string, OutputRows>>;
 }
 
+/** A tapped model as a teacher: logits and the tapped layers, in inference mode. */
+export function modelPredictor(teacher: TappedModel): TeacherPredictor {
+  return async ({ inputs }) => tf.tidy(() => teacher.apply(inputs, false));
+}
+
+/** A teacher source as a teacher, asked for `layers`. */
+export function sourcePredictor(source: TeacherSource, layers: readonly string[]): TeacherPredictor {
+  return ({ inputs, sampleIds }) => source.predict({ inputs, sampleIds }, layers);
+}
+
+/** The teacher's outputs on every sample of `source`, in the split's order. */
 export async function computeTeacherOutputs(
-  teacher: TappedModel,
-  split: DataSplit,
-  inputShape: readonly number[],
+  predict: TeacherPredictor,
+  source: SampleSource,
+  layout: SampleLayout,
+  layers: readonly string[],
+  where: string,
   batchSize = 256,
 ): Promise<TeacherOutputs> {
-  const width = inputShape.reduce((a, b) => a * b, 1);
-  const logitChunks: Float32Array[] = [];
-  const featureChunks: Record<string, Float32Array[]> = Object.fromEntries(teacher.layerNames.map((n) => [n, []]));
-  let classes = 0;
-  const widths: Record<string, number> = {};
-  for (let start = 0; start < split.count; start += batchSize) {
-    const end = Math.min(split.count, start + batchSize);
-    const out = tf.tidy(() => {
-      const x = tf.tensor(split.x.subarray(start * width, end * width), [end - start, ...inputShape]);
-      const { logits, features } = teacher.apply(x, false);
-      return { logits, features };
-    });
-    classes = out.logits.shape[1];
-    logitChunks.push((await out.logits.data()) as Float32Array);
-    for (const name of teacher.layerNames) {
-      widths[name] = out.features[name].shape[1];
-      featureChunks[name].push((await out.features[name].data()) as Float32Array);
+  const chunks = { logits: [] as Float32Array[], probabilities: [] as Float32Array[], features: Object.fromEntries(layers.map((n) => [n, [] as Float32Array[]])) };
+  const shapes: Record<string, number[]> = {};
+  const order = Int32Array.from({ length: source.count }, (_, i) => i);
+  for await (const batch of epochBatches(source, layout, batchSize, order, where)) {
+    let out: TeacherPrediction;
+    try {
+      out = await predict({ inputs: batch.x, sampleIds: batch.sampleIds });
+    } finally {
+      disposeBatch(batch);
     }
-    tf.dispose([out.logits, ...Object.values(out.features)]);
+    try {
+      for (const kind of ['logits', 'probabilities'] as const) {
+        const tensor = out[kind];
+        if (!tensor) continue;
+        shapes[kind] = tensor.shape.slice(1);
+        chunks[kind].push((await tensor.data()) as Float32Array);
+      }
+      for (const name of layers) {
+        const feature = out.features[name];
+        if (!feature) throw new Error(`${where}: the teacher gave no output for layer "${name}"`);
+        shapes[`feature:${name}`] = feature.shape.slice(1);
+        chunks.features[name].push((await feature.data()) as Float32Array);
+      }
+    } finally {
+      tf.dispose([...(out.logits ? [out.logits] : []), ...(out.probabilities ? [out.probabilities] : []), ...Object.values(out.features)]);
+    }
   }
+  const rows = (parts: Float32Array[], shape: number[] | undefined): OutputRows => ({ data: concat(parts), width: (shape ?? []).reduce((a, b) => a * b, 1), shape: shape ?? [] });
   return {
-    count: split.count,
-    logits: { data: concat(logitChunks), width: classes },
-    features: Object.fromEntries(teacher.layerNames.map((n) => [n, { data: concat(featureChunks[n]), width: widths[n] }])),
+    count: source.count,
+    ...(chunks.logits.length ? { logits: rows(chunks.logits, shapes.logits) } : {}),
+    ...(chunks.probabilities.length ? { probabilities: rows(chunks.probabilities, shapes.probabilities) } : {}),
+    features: Object.fromEntries(layers.map((n) => [n, rows(chunks.features[n], shapes[`feature:${n}`])])),
   };
 }
 
-/** Teacher logits and features for the samples of a batch, as tensors the caller disposes. */
-export function teacherBatch(outputs: TeacherOutputs, indices: Int32Array): { logits: tf.Tensor2D; features: Record<string, tf.Tensor2D> } {
+/** Teacher outputs for the samples at `indices`, as tensors the caller disposes. */
+export function teacherBatch(outputs: TeacherOutputs, indices: Int32Array, layers: readonly string[] = Object.keys(outputs.features)): TeacherInputs {
   const rows = indices.length;
+  const tensor = (o: OutputRows) => tf.tensor(gatherRows(o.data, o.width, indices), [rows, ...o.shape], 'float32');
   return {
-    logits: tf.tensor2d(gatherRows(outputs.logits.data, outputs.logits.width, indices), [rows, outputs.logits.width]),
-    features: Object.fromEntries(
-      Object.entries(outputs.features).map(([name, f]) => [name, tf.tensor2d(gatherRows(f.data, f.width, indices), [rows, f.width])]),
-    ),
+    ...(outputs.logits ? { logits: tensor(outputs.logits) as tf.Tensor2D } : {}),
+    ...(outputs.probabilities ? { probabilities: tensor(outputs.probabilities) as tf.Tensor2D } : {}),
+    features: Object.fromEntries(layers.map((name) => [name, tensor(outputs.features[name])])),
   };
+}
+
+/** Every tensor of a teacher's batch outputs. */
+export function teacherTensors(inputs: TeacherInputs): tf.Tensor[] {
+  return [...(inputs.logits ? [inputs.logits] : []), ...(inputs.probabilities ? [inputs.probabilities] : []), ...Object.values(inputs.features)];
+}
+
+/** The values predictions are taken from: logits, else probabilities (the same top-1). */
+export function scoresOf(outputs: TeacherOutputs): OutputRows | undefined {
+  return outputs.logits ?? outputs.probabilities;
 }
 
 function concat(chunks: Float32Array[]): Float32Array {

@@ -2,7 +2,7 @@
 // through a trainable linear projection to the teacher's width (trained and saved with the student), should point the
 // same way as the teacher's features at another: 1 − cos(projected student, teacher), averaged over the batch.
 import * as tf from '@tensorflow/tfjs';
-import { definePlugin, deriveSeed, nearest, type BuildContext, type DistillLoss, type DistillModel, type SemanticIssue } from '@distill/core';
+import { definePlugin, deriveSeed, flattenFeatures, nearest, type BuildContext, type DistillLoss, type DistillModel, type SemanticIssue } from '@distill/core';
 
 const paramsSchema = {
   type: 'object',
@@ -70,8 +70,9 @@ export default definePlugin({
       variables: projection?.variables ?? [],
       compute: ({ studentFeatures, teacherFeatures }) =>
         tf.tidy(() => {
-          const student = studentFeatures[params.studentLayer];
-          return cosineDistance(projection ? projection.apply(student) : student, teacherFeatures[params.teacherLayer]);
+          // Features arrive shaped as their layer outputs them; this loss compares them as flat vectors per sample.
+          const student = flattenFeatures(studentFeatures[params.studentLayer]);
+          return cosineDistance(projection ? projection.apply(student) : student, flattenFeatures(teacherFeatures[params.teacherLayer]));
         }),
       dispose: () => projection?.dispose(),
     };

@@ -1,4 +1,5 @@
-// A dataset's fingerprint: sha256 of its shape, classes and every split's bytes, so any change to the data changes it.
+// A dataset's fingerprint: sha256 of its shape, classes and every split's bytes (inputs, labels, and multi-label
+// targets and ids when a split has them), so any change to the data changes it.
 import { createHash } from 'node:crypto';
 import type { DataSplit, DatasetInfo } from '@distill/core';
 
@@ -11,6 +12,7 @@ export function datasetFingerprint(info: DatasetInfo, splits: Readonly<Record<st
     hash.update(`|${name}:${split.count}|`);
     hash.update(new Uint8Array(split.x.buffer, split.x.byteOffset, split.x.byteLength));
     hash.update(new Uint8Array(split.y.buffer, split.y.byteOffset, split.y.byteLength));
+    for (const extra of [split.targets, split.ids]) if (extra) hash.update(new Uint8Array(extra.buffer, extra.byteOffset, extra.byteLength));
   }
   return hash.digest('hex');
 }

@@ -69,4 +69,27 @@ describe('synthetic dataset', () => {
   it('rejects fractions that leave no training samples', async () => {
     await expect(build({ samplesPerClass: 3, testFraction: 0.9, validationFraction: 0.5 })).rejects.toBeInstanceOf(UserError);
   });
+
+  it('with multiLabel, gives every sample its class\'s target, and the odd clusters\' samples also the next class\'s', async () => {
+    const data = await build({ numFeatures: 4, numClasses: 3, samplesPerClass: 40, clustersPerClass: 2, labelsPerClass: 5, multiLabel: true });
+    expect(data.task).toBe('multilabel');
+    const train = data.train as DataSplit;
+    const plain = (await build({ numFeatures: 4, numClasses: 3, samplesPerClass: 40, clustersPerClass: 2, labelsPerClass: 5 })).train as DataSplit;
+    // The same samples in the same order; labels become "labelled" (0) or UNLABELED.
+    expect(Array.from(train.x)).toEqual(Array.from(plain.x));
+    expect(Array.from(train.y)).toEqual(Array.from(plain.y, (y) => (y === UNLABELED ? UNLABELED : 0)));
+    const teacherTrain = data.teacherTrain as DataSplit;
+    expect(new Set(teacherTrain.y)).toEqual(new Set([0]));
+    const targets = train.targets!;
+    expect(targets.length).toBe(train.count * 3);
+    const rows = Array.from({ length: train.count }, (_, i) => Array.from(targets.subarray(i * 3, i * 3 + 3)));
+    expect(rows.every((row) => row.every((t) => t === 0 || t === 1))).toBe(true);
+    const perRow = rows.map((row) => row.reduce((a, b) => a + b, 0));
+    expect(new Set(perRow)).toEqual(new Set([1, 2]));
+    // Half the clusters carry two targets: about half the samples.
+    expect(perRow.filter((n) => n === 2).length).toBe(train.count / 2);
+    expect((data.test as DataSplit).targets!.length).toBe((data.test as DataSplit).count * 3);
+    expect(data.fingerprint).not.toBe((await build({ numFeatures: 4, numClasses: 3, samplesPerClass: 40, clustersPerClass: 2, labelsPerClass: 5 })).fingerprint);
+  });
 });
+

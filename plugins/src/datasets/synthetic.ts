@@ -1,5 +1,5 @@
 // The `synthetic` dataset: seeded Gaussian clusters, a few per class, for tests and quick demos.
-import { definePlugin, deriveSeed, seededRandom, shuffledIndices, UserError, type Dataset } from '@distill/core';
+import { definePlugin, deriveSeed, seededRandom, shuffledIndices, UNLABELED, UserError, type DataSplit, type Dataset } from '@distill/core';
 import { datasetFingerprint } from './dataset-fingerprint.js';
 import { gatherSplit, range, splitSizes, withAllLabels, type RowTable } from './split-rows.js';
 
@@ -47,6 +47,12 @@ const paramsSchema = {
       description: 'Keep the label of only the first N training samples of each class; the rest stay in as unlabeled inputs.',
     },
     seed: { type: 'integer', minimum: 0, default: 0, description: 'Seed of the data: the same seed gives the same samples.' },
+    multiLabel: {
+      type: 'boolean',
+      default: false,
+      description:
+        "A multi-label dataset (for sigmoid heads): every sample has its class's target, and the samples of a class's odd-numbered clusters also the next class's; trained with binary-cross-entropy.",
+    },
   },
   additionalProperties: false,
 } as const;
@@ -79,10 +85,39 @@ export default definePlugin({
     const test = gatherSplit(table, perClass(sizes.train + sizes.validation, samplesPerClass));
     const teacherTrain = labelsPerClass === undefined ? undefined : withAllLabels(train, table, trainIndices);
 
+    if (params.multiLabel) return multiLabelDataset(params, table, { train, validation, test, teacherTrain }, { train: trainIndices, validation: validationIndices, test: perClass(sizes.train + sizes.validation, samplesPerClass) });
     const info = { inputShape: [numFeatures], numClasses };
     return { ...info, train, validation, test, teacherTrain, fingerprint: datasetFingerprint(info, { train, validation, test, teacherTrain }) };
   },
 });
+
+type Splits = { train: DataSplit; validation?: DataSplit; test: DataSplit; teacherTrain?: DataSplit };
+
+/**
+ * The same samples as a multi-label dataset: labels become 0 (labelled) or UNLABELED, and each split gets its
+ * targets. A sample's targets are a function of its cluster, so a model can learn them from the inputs.
+ */
+function multiLabelDataset(p: ClusterParams, table: RowTable, splits: Splits, rows: { train: number[]; validation: number[]; test: number[] }): Dataset {
+  const targetsOf = (indices: readonly number[]) => {
+    const targets = new Float32Array(indices.length * p.numClasses);
+    indices.forEach((row, i) => {
+      const label = table.y[row];
+      targets[i * p.numClasses + label] = 1;
+      if (((row % p.samplesPerClass) % p.clustersPerClass) % 2 === 1) targets[i * p.numClasses + ((label + 1) % p.numClasses)] = 1;
+    });
+    return targets;
+  };
+  const multi = (split: DataSplit | undefined, indices: readonly number[]): DataSplit | undefined =>
+    split && { x: split.x, y: Int32Array.from(split.y, (y) => (y === UNLABELED ? UNLABELED : 0)), count: split.count, targets: targetsOf(indices) };
+  const converted = {
+    train: multi(splits.train, rows.train)!,
+    validation: multi(splits.validation, rows.validation),
+    test: multi(splits.test, rows.test)!,
+    teacherTrain: multi(splits.teacherTrain, rows.train),
+  };
+  const info = { inputShape: [p.numFeatures], numClasses: p.numClasses, task: 'multilabel' as const };
+  return { ...info, ...converted, fingerprint: datasetFingerprint(info, converted) };
+}
 
 interface ClusterParams {
   readonly numFeatures: number;

@@ -1,5 +1,6 @@
 // The `cross-entropy` loss: softmax cross-entropy with the hard labels, over the labelled samples of the batch only.
 import { definePlugin, maskedCrossEntropy, type DistillLoss } from '@distill/core';
+import { softmaxOnly } from './softmax-only.js';
 
 const paramsSchema = {
   type: 'object',
@@ -24,4 +25,5 @@ export default definePlugin({
     requires: { labels: true },
     compute: ({ studentLogits, labels, labelMask }) => maskedCrossEntropy(studentLogits, labels, labelMask, params.labelSmoothing),
   }),
+  check: async (_params, context) => softmaxOnly('cross-entropy', context, 'binary-cross-entropy'),
 });

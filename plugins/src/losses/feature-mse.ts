@@ -1,7 +1,7 @@
 // The `feature-mse` loss: intermediate-layer distillation (FitNets-style). The student's features, through an optional
 // trainable linear projection to the teacher's width, are pulled towards the frozen teacher's features.
 import * as tf from '@tensorflow/tfjs';
-import { definePlugin, lookupLayer, requireLayer, type BuildContext, type DistillLoss, type SemanticIssue } from '@distill/core';
+import { definePlugin, flattenFeatures, lookupLayer, requireLayer, type BuildContext, type DistillLoss, type SemanticIssue } from '@distill/core';
 import { stopGradient } from './stop-gradient.js';
 import { LinearProjection } from './linear-projection.js';
 
@@ -36,11 +36,15 @@ export default definePlugin({
       requires: { teacherLayers: [params.teacherLayer], studentLayers: [params.studentLayer] },
       variables: projection?.variables ?? [],
       compute: ({ studentFeatures, teacherFeatures }) => {
-        const student = studentFeatures[params.studentLayer];
-        const teacher = teacherFeatures[params.teacherLayer];
-        if (!student || !teacher) throw new Error(`feature-mse needs the features of ${params.studentLayer} and ${params.teacherLayer}, which the trainer did not pass`);
-        if (!projection) return featureMse(student, teacher);
-        return tf.tidy(() => featureMse(projection.apply(student), teacher));
+        if (!studentFeatures[params.studentLayer] || !teacherFeatures[params.teacherLayer]) {
+          throw new Error(`feature-mse needs the features of ${params.studentLayer} and ${params.teacherLayer}, which the trainer did not pass`);
+        }
+        // Layers of any shape are compared as flat vectors per sample (a conv map as its H·W·C values).
+        return tf.tidy(() => {
+          const student = flattenFeatures(studentFeatures[params.studentLayer]);
+          const teacher = flattenFeatures(teacherFeatures[params.teacherLayer]);
+          return featureMse(projection ? projection.apply(student) : student, teacher);
+        });
       },
       dispose: () => projection?.dispose(),
     };

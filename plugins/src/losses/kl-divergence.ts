@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { definePlugin, scheduledNumberSchema, valueAt, type DistillLoss, type ScheduledNumber } from '@distill/core';
 import { stopGradient } from './stop-gradient.js';
+import { softmaxOnly } from './softmax-only.js';
 
 const paramsSchema = {
   type: 'object',
@@ -46,4 +47,5 @@ export default definePlugin({
       },
     };
   },
+  check: async (_params, context) => softmaxOnly('kl-divergence', context),
 });

@@ -37,17 +37,29 @@ export interface Experiment {
    */
   plugins?: string[];
   dataset: DatasetReference;
-  teacher: TeacherReference;
+  teacher?: TeacherReference;
+  /**
+   * Several teachers instead of `teacher`, by name (letters, digits, '_' and '-', starting with a letter): each is trained, evaluated and cached on its own, and a loss names the one it learns from with `teacher`.
+   */
+  teachers?: {
+    [k: string]: TeacherReference;
+  };
   student: ModelReference;
   /**
-   * Terms of the student's objective; the total is their weighted sum.
+   * Terms of the student's objective; the total is their weighted sum. Required unless `stages` gives the first stage its own.
    *
    * @minItems 1
    */
-  losses: [LossReference, ...LossReference[]];
+  losses?: [LossReference, ...LossReference[]];
   optimizer?: OptimizerReference;
   scheduler?: SchedulerReference;
   training: Training;
+  /**
+   * The student's training as a sequence of stages (default: one stage, `student`, made of `losses`, `optimizer`, `scheduler` and `training`). A stage takes what it leaves out from the stage before it (the first from those keys); the baseline gets as many steps as all stages together.
+   *
+   * @minItems 1
+   */
+  stages?: [Stage, ...Stage[]];
   tracking?: TrackerReference;
   sweep?: Sweep;
 }
@@ -74,14 +86,14 @@ export interface Params {
   [k: string]: unknown;
 }
 /**
- * The teacher: a model plugin. A teacher without trained weights is trained first, in a teacher stage configured by `train`.
+ * A teacher: a model plugin (one without trained weights is trained first, in a teacher stage configured by `train`) or a teacher-source plugin (predictions from elsewhere; never trained).
  *
  * This interface was referenced by `Experiment`'s JSON-Schema
  * via the `definition` "TeacherReference".
  */
 export interface TeacherReference {
   /**
-   * Name of a model plugin (see `distill plugins`).
+   * Name of a model plugin or a teacher-source plugin (see `distill plugins`).
    */
   type: string;
   params?: Params;
@@ -151,6 +163,10 @@ export interface LossReference {
    * Name under which the term is logged (default: the type; repeated types get a suffix).
    */
   name?: string;
+  /**
+   * The teacher (a name in `teachers`) this loss learns from; default: the only teacher, else the first.
+   */
+  teacher?: string;
 }
 /**
  * This interface was referenced by `Experiment`'s JSON-Schema
@@ -195,6 +211,41 @@ export interface Training {
    * Also train the same student, from the same initial weights, on hard labels alone with the same budget.
    */
   baseline?: boolean;
+}
+/**
+ * One stage of the student's training; what it leaves out it takes from the stage before it.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Stage".
+ */
+export interface Stage {
+  /**
+   * The stage's metrics are `<name>/train/...` and `<name>/val/...`; `--set stages.<name>.epochs=3` addresses it. Not `teacher` or `baseline`.
+   */
+  name: string;
+  /**
+   * The stage's objective (default: the previous stage's losses, the very same ones, so a connector they train keeps training).
+   *
+   * @minItems 1
+   */
+  losses?: [LossReference, ...LossReference[]];
+  optimizer?: OptimizerReference;
+  scheduler?: SchedulerReference;
+  epochs?: number;
+  batchSize?: number;
+  trainable?: Trainable;
+}
+/**
+ * Which of the student's layers a stage trains.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Trainable".
+ */
+export interface Trainable {
+  /**
+   * Layers left as they are during the stage: names, or prefixes ending in '*' (`hidden*`); [] trains every layer.
+   */
+  freeze: string[];
 }
 /**
  * This interface was referenced by `Experiment`'s JSON-Schema

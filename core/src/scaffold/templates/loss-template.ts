@@ -32,7 +32,8 @@ export default definePlugin({
   paramsSchema,
   create: (params): DistillLoss => ({
     // What the trainer must hand to compute(): here the teacher's logits. Name layers in teacherLayers/studentLayers
-    // to get their outputs in teacherFeatures/studentFeatures; ask for labels to get labels and labelMask.
+    // to get their outputs in teacherFeatures/studentFeatures (shaped as the layer outputs them; flattenFeatures()
+    // makes them [batch, width]); ask for labels to get labels and labelMask.
     requires: { teacherLogits: true },
     compute: ({ studentLogits, teacherLogits }) => {
       if (!teacherLogits) throw new Error('${n.name} needs the teacher logits');
@@ -54,8 +55,10 @@ function inputs(studentLogits: number[][], teacherLogits: number[][]): LossInput
     teacherLogits: tf.tensor2d(teacherLogits),
     studentFeatures: {},
     teacherFeatures: {},
+    teachers: {},
     labels: tf.zeros([batch], 'int32'),
     labelMask: tf.ones([batch]),
+    sampleIds: tf.range(0, batch, 1, 'int32'),
     epoch: 0,
     step: 0,
     epochs: 1,

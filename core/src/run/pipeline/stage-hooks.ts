@@ -1,8 +1,8 @@
 // What every stage of a run shares: where metrics go, progress, interrupts and early-stop hooks.
-import type { StageHooks, StepProgress } from '../training/train-stage.js';
-import type { RunRecorder } from '../tracking/run-recorder.js';
-import type { ProgressReporter } from './progress.js';
-import { RunInterruptedError } from '../training/run-interrupted-error.js';
+import type { StageHooks, StepProgress } from '../../training/train-stage.js';
+import type { RunRecorder } from '../../tracking/run-recorder.js';
+import type { ProgressReporter } from '../progress.js';
+import { RunInterruptedError } from '../../training/run-interrupted-error.js';
 
 export function stageHooks(
   recorder: RunRecorder,
