@@ -92,7 +92,7 @@ describe('mlflow tracker', () => {
       const client = clientFor(uri);
       const run = await client.getRun(mlflowState(runDir).runId!);
       expect(JSON.stringify(run)).not.toContain('pa55word');
-      expect(run.data.params.find((p) => p.key === 'tracking.params.trackingUri')?.value).toBe(proxy.uri.replace('http://', 'http://***@'));
+      expect(run.data.params.find((p) => p.key === 'tracking.params.trackingUri')?.value).toBe(proxy.uri.replace('http://', 'http://alice:***@'));
       const manifest = Buffer.from(await client.downloadArtifact(run.info, 'manifest.resolved.json')).toString('utf8');
       expect(manifest).toContain('tracking.params.trackingUri');
       expect(manifest).not.toContain('pa55word');
