@@ -7,7 +7,8 @@ import type { ResolvedExperiment } from './resolved-experiment.js';
 export function datasetWarnings(experiment: ResolvedExperiment, dataset: Dataset): string[] {
   const labelsPerClass = (experiment.dataset.params as { labelsPerClass?: unknown } | undefined)?.labelsPerClass;
   const pool = dataset.teacherTrain;
-  if (typeof labelsPerClass !== 'number' || !pool || isSampleSource(pool)) return [];
+  // Multi-label samples have no single class to count.
+  if (typeof labelsPerClass !== 'number' || !pool || isSampleSource(pool) || dataset.task === 'multilabel') return [];
   const counts = new Array<number>(dataset.numClasses).fill(0);
   for (let i = 0; i < pool.count; i++) if (pool.y[i] >= 0 && pool.y[i] < counts.length) counts[pool.y[i]]++;
   const short = counts.map((count, c) => [c, count] as const).filter(([, count]) => count < labelsPerClass);

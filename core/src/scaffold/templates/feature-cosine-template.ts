@@ -26,7 +26,7 @@ export function featureCosineTemplate(): PluginTemplate {
 // is the mean over the batch of 1 − cos(projected student, teacher). The projection is sized from the models the loss
 // is built with (context.models), trained with the student and saved with it (student/loss-variables.*).
 import * as tf from '@tensorflow/tfjs';
-import { definePlugin, deriveSeed, lookupLayer, requireLayer, type BuildContext, type DistillLoss, type ParamsOf, type SemanticIssue } from '@distill/core';
+import { definePlugin, deriveSeed, flattenFeatures, lookupLayer, requireLayer, type BuildContext, type DistillLoss, type ParamsOf, type SemanticIssue } from '@distill/core';
 
 // \`as const\`: the type of \`params\` below is read from this schema, so a misspelt param is a type error.
 const paramsSchema = ${typescriptLiteral(FEATURE_COSINE.paramsSchema)} as const;
@@ -58,11 +58,15 @@ export default definePlugin({
   create: (params, context): DistillLoss => {
     const { kernel, bias } = projection(params, context);
     return {
-      // The trainer hands compute() these layers' outputs, flattened to [batch, width].
+      // The trainer hands compute() these layers' outputs as the layers give them ([batch, units] for a dense layer,
+      // [batch, height, width, channels] for a convolution); flattenFeatures makes each [batch, width].
       requires: { teacherLayers: [params.teacherLayer], studentLayers: [params.studentLayer] },
       variables: [kernel, bias],
       compute: ({ studentFeatures, teacherFeatures }) =>
-        tf.tidy(() => cosineDistance(studentFeatures[params.studentLayer].matMul(kernel).add(bias), teacherFeatures[params.teacherLayer])),
+        tf.tidy(() => {
+          const student = flattenFeatures(studentFeatures[params.studentLayer]).matMul(kernel).add(bias) as tf.Tensor2D;
+          return cosineDistance(student, flattenFeatures(teacherFeatures[params.teacherLayer]));
+        }),
       dispose: () => tf.dispose([kernel, bias]),
     };
   },
