@@ -32,6 +32,7 @@ import { evaluateOnTest } from './final-evaluation.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TeacherCache } from './teacher-cache.js';
 import { obtainBaseline, obtainTeacher } from './cached-teacher.js';
+import { checkModelKernels } from './check-model-kernels.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -88,6 +89,7 @@ async function prepare(request: RunRequest): Promise<Prepared> {
   const teacher = await components.model('teacher', dataset);
   const student = await components.model('student', dataset);
   await checkSemantics(loaded, host, { teacher: async () => teacher, student: async () => student, dataset: async () => dataset });
+  checkModelKernels(loaded, { teacher, student });
   const terms = await components.losses(dataset, { teacher, student });
   return { components, dataset, teacher, student, terms };
 }
