@@ -79,11 +79,15 @@ describe('Conv2DBackpropFilter and Conv2DBackpropInput called directly, NCHW and
     });
   });
 
-  it('explicit padding [[0,0],[1,2],[2,0],[0,0]], strides 2: forward and both gradients', async () => {
-    const pad = [[0, 0], [1, 2], [2, 0], [0, 0]] as tf.backend_util.ExplicitPadding;
-    const found = await mismatches(
-      { name: 'explicit padding', inputs: [{ shape: [2, 9, 8, 3] }, { shape: [3, 3, 3, 4] }], f: (x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, pad) }, 4200,
-    );
-    expect(found).toEqual([]);
-  });
+  for (const [strides, pad] of [
+    [2, [[0, 0], [1, 2], [2, 0], [0, 0]]],
+    [1, [[0, 0], [2, 0], [1, 1], [0, 0]]],
+    [1, [[0, 0], [4, 1], [0, 3], [0, 0]]],
+  ] as [number, tf.backend_util.ExplicitPadding][]) {
+    it(`explicit padding ${JSON.stringify(pad)}, strides ${strides}: forward and both gradients`, async () => {
+      const f = (x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad);
+      const found = await mismatches({ name: 'explicit padding', inputs: [{ shape: [2, 9, 8, 3] }, { shape: [3, 3, 3, 4] }], f }, 4200 + strides);
+      expect(found).toEqual([]);
+    });
+  }
 });

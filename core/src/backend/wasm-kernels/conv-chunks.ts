@@ -4,8 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { floatHeap, heapIndex, release, reshaped, runWasmKernel, sizeOf } from './wasm-heap.js';
 
-/** At most 8 M floats (32 MB) of columns at a time; larger batches go through im2col in chunks of images. */
-export const COLUMN_BUDGET_FLOATS = 8 * 1024 * 1024;
+/**
+ * How many floats of columns a kernel builds at a time: 8 M (32 MB); larger batches go through im2col in chunks of
+ * images. A setting rather than a constant so that tests can make chunks of one image.
+ */
+export const columnBudget = { floats: 8 * 1024 * 1024 };
 
 /**
  * Images [first, first + images) of an NHWC tensor as a matrix [images·h·w, c]: the tensor itself when that is the

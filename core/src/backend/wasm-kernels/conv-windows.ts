@@ -1,7 +1,7 @@
-// The walk every convolution-shaped kernel here makes: for each output pixel of a batch (NHWC) and each filter tap,
-// the input pixel that tap reads, or -1 when it falls into the padding. im2col, col2im and the depthwise gradients
-// differ only in what they do at each tap.
-import type { backend_util } from '@tensorflow/tfjs';
+// The walk every convolution-shaped kernel here makes: for each output pixel of a batch (NHWC) and each row of the
+// filter window, where that row lies in the input. im2col, col2im and the depthwise gradients differ only in what
+// they do with a row. A row rather than a tap at a time: with dilation 1 a row's taps are contiguous in the input,
+// so im2col copies them in one move, and the walk's own cost is spread over kw taps.
 
 /** Which images of the batch to walk: all by default, or a chunk of them. */
 export interface ImageRange {
@@ -9,30 +9,47 @@ export interface ImageRange {
   readonly images: number;
 }
 
+/** What forEachWindowRow needs of tfjs's Conv2DInfo / pooling info. */
+export interface WindowGeometry {
+  readonly batchSize: number;
+  readonly inHeight: number;
+  readonly inWidth: number;
+  readonly outHeight: number;
+  readonly outWidth: number;
+  readonly filterHeight: number;
+  readonly filterWidth: number;
+  readonly strideHeight: number;
+  readonly strideWidth: number;
+  readonly dilationHeight: number;
+  readonly dilationWidth: number;
+  readonly padInfo: { readonly top: number; readonly left: number };
+}
+
 /**
- * Calls visit(output, input, tap) for every output pixel (numbered from 0 at `firstImage`), every tap (kh·kw + kw)
- * in row-major order, with the input pixel's index in the whole batch, or -1 for a tap in the padding.
+ * One row of one window: output pixel `output` (numbered from 0 at the range's first image), filter row `kh`, and
+ * the input pixel (index in the whole batch) that tap kw = 0 would read. Only taps kw in [firstInside, endInside)
+ * lie inside the image (the others read padding); a row entirely in the padding has firstInside = endInside = 0.
+ * `pixel` itself may be any number, negative too, when tap 0 is outside.
  */
-export function forEachTap(
-  info: backend_util.Conv2DInfo,
-  visit: (output: number, input: number, tap: number) => void,
-  { firstImage, images }: ImageRange = { firstImage: 0, images: info.batchSize },
-): void {
+export type WindowRowVisitor = (output: number, kh: number, pixel: number, firstInside: number, endInside: number) => void;
+
+/** Calls visit for every output pixel and every filter row, in row-major order. */
+export function forEachWindowRow(info: WindowGeometry, visit: WindowRowVisitor, range: ImageRange = { firstImage: 0, images: info.batchSize }): void {
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
   let output = 0;
-  for (let b = firstImage; b < firstImage + images; b++) {
+  for (let b = range.firstImage; b < range.firstImage + range.images; b++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const top = oh * strideHeight - padInfo.top;
       for (let ow = 0; ow < outWidth; ow++, output++) {
         const left = ow * strideWidth - padInfo.left;
-        for (let kh = 0, tap = 0; kh < filterHeight; kh++) {
+        // Taps kw with 0 <= left + kw·dilation < inWidth.
+        const firstInside = left >= 0 ? 0 : Math.ceil(-left / dilationWidth);
+        const endInside = Math.min(filterWidth, Math.ceil((inWidth - left) / dilationWidth));
+        for (let kh = 0; kh < filterHeight; kh++) {
           const ih = top + kh * dilationHeight;
-          const inside = ih >= 0 && ih < inHeight;
-          for (let kw = 0; kw < filterWidth; kw++, tap++) {
-            const iw = left + kw * dilationWidth;
-            visit(output, inside && iw >= 0 && iw < inWidth ? (b * inHeight + ih) * inWidth + iw : -1, tap);
-          }
+          if (ih >= 0 && ih < inHeight) visit(output, kh, (b * inHeight + ih) * inWidth + left, firstInside, endInside);
+          else visit(output, kh, 0, 0, 0);
         }
       }
     }

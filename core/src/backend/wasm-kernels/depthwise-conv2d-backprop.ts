@@ -5,7 +5,7 @@
 // The inner loops run along channels, which are contiguous in NHWC. Dilations and strides as in the forward kernel.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { forEachTap } from './conv-windows.js';
+import { forEachWindowRow } from './conv-windows.js';
 import { floatHeap, heapIndex, sizeOf, WASM, wasmBackendOf, type KernelArgs } from './wasm-heap.js';
 
 export const depthwiseConv2dNativeBackpropFilterConfig: tf.KernelConfig = {
@@ -21,6 +21,13 @@ export const depthwiseConv2dNativeBackpropInputConfig: tf.KernelConfig = {
 };
 
 type Attrs = { strides: [number, number] | number; dilations: [number, number] | number; pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+
+/** Calls visit(output pixel, input pixel, tap) for every filter tap of every window that falls inside the input. */
+function forEachTap(info: tf.backend_util.Conv2DInfo, visit: (output: number, input: number, tap: number) => void): void {
+  forEachWindowRow(info, (output, kh, pixel, firstInside, endInside) => {
+    for (let kw = firstInside; kw < endInside; kw++) visit(output, pixel + kw * info.dilationWidth, kh * info.filterWidth + kw);
+  });
+}
 
 function convInfo(inputShape: number[], filterShape: number[], { strides, dilations, pad, dimRoundingMode }: Attrs) {
   return tf.backend_util.computeConv2DInfo(
@@ -50,7 +57,6 @@ function depthwiseFilterGradient(args: KernelArgs): tf.TensorInfo {
   const xAt = heapIndex(backend, x);
   const dyAt = heapIndex(backend, dy);
   forEachTap(info, (output, input, tap) => {
-    if (input < 0) return;
     const xRow = xAt + input * channels;
     const dyRow = dyAt + output * width;
     const wRow = tap * width;
@@ -89,7 +95,6 @@ function fillInputGradient(backend: BackendWasm, info: tf.backend_util.Conv2DInf
   const wAt = heapIndex(backend, filter);
   heap.fill(0, dxAt, dxAt + sizeOf(dx.shape));
   forEachTap(info, (output, input, tap) => {
-    if (input < 0) return;
     const dxRow = dxAt + input * channels;
     const dyRow = dyAt + output * width;
     const wRow = wAt + tap * width;

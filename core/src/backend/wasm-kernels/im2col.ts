@@ -2,9 +2,9 @@
 // matrix (one row per output pixel, holding the input patch it sees, [kh, kw, ci] flattened) and the filter
 // reshaped to [kh·kw·ci, co]. The filter gradient is colsᵀ·dy and the input gradient is col2im(dy·filterᵀ), so both
 // run on the wasm backend's GEMM. These loops only move floats within the wasm heap; they index one Float32Array
-// (the whole heap) by element offsets, so a copy between two tensors can use copyWithin.
+// (the whole heap) by element offsets.
 import type { backend_util } from '@tensorflow/tfjs';
-import { forEachTap } from './conv-windows.js';
+import { forEachWindowRow } from './conv-windows.js';
 
 /** Where a convolution's windows lie: tfjs's Conv2DInfo, for `images` images starting at `firstImage`. */
 export interface ConvGeometry {
@@ -13,46 +13,78 @@ export interface ConvGeometry {
   readonly info: backend_util.Conv2DInfo;
 }
 
-/** Channels copied element by element below this count; copyWithin above (a call costs more than a few moves). */
-const COPY_WITHIN_FROM = 8;
-
 /** Columns per output pixel: kh·kw·ci. */
 export const patchSize = ({ filterHeight, filterWidth, inChannels }: backend_util.Conv2DInfo) => filterHeight * filterWidth * inChannels;
 
 /**
- * Writes the columns matrix [images·oh·ow, kh·kw·ci] at heap[cols…] from the NHWC input at heap[x…] (the whole
- * batch; `firstImage` selects where to start). Taps that fall into the padding are zeros.
+ * Writes the transposed columns matrix [kh·kw·ci, images·oh·ow] at heap[colsT…] from the NHWC input at heap[x…] (the
+ * whole batch; `firstImage` selects where to start): one output pixel per column. The filter gradient colsᵀ·dy then has the large matrix as its left operand, which the wasm matmul
+ * takes as it is, while a large right operand is repacked by XNNPACK at every call (several times slower).
+ * Rows are written in runs of PIXEL_BLOCK output pixels, so the writes are sequential and the input pixels a run
+ * reads stay in cache while each channel's row is written. Taps in the padding read `zeros`, ci zero floats on the
+ * heap, which keeps the copy loop free of branches.
  */
-export function im2col(heap: Float32Array, x: number, cols: number, { firstImage, images, info }: ConvGeometry): void {
-  const channels = info.inChannels;
-  const row = patchSize(info);
-  forEachTap(
-    info,
-    (output, input, tap) => {
-      const to = cols + output * row + tap * channels;
-      const from = x + input * channels;
-      if (input < 0) heap.fill(0, to, to + channels);
-      else if (channels >= COPY_WITHIN_FROM) heap.copyWithin(to, from, from + channels);
-      else for (let c = 0; c < channels; c++) heap[to + c] = heap[from + c];
-    },
-    { firstImage, images },
-  );
+export function im2colTransposed(heap: Float32Array, x: number, colsT: number, zeros: number, { firstImage, images, info }: ConvGeometry): void {
+  const { inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const pixels = images * outHeight * outWidth;
+  // Each output pixel's window corner and image, computed once rather than once per tap.
+  const tops = new Int32Array(pixels);
+  const lefts = new Int32Array(pixels);
+  const bases = new Int32Array(pixels);
+  for (let b = 0, p = 0; b < images; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, p++) {
+        tops[p] = oh * strideHeight - padInfo.top;
+        lefts[p] = ow * strideWidth - padInfo.left;
+        bases[p] = (firstImage + b) * inHeight;
+      }
+    }
+  }
+  const source = new Int32Array(PIXEL_BLOCK);
+  for (let start = 0; start < pixels; start += PIXEL_BLOCK) {
+    const count = Math.min(PIXEL_BLOCK, pixels - start);
+    for (let kh = 0; kh < filterHeight; kh++) {
+      for (let kw = 0; kw < filterWidth; kw++) {
+        // Where each output pixel of the run reads this tap: the element index of its channel 0.
+        for (let j = 0; j < count; j++) {
+          const ih = tops[start + j] + kh * dilationHeight;
+          const iw = lefts[start + j] + kw * dilationWidth;
+          source[j] = ih >= 0 && ih < inHeight && iw >= 0 && iw < inWidth ? x + ((bases[start + j] + ih) * inWidth + iw) * channels : zeros;
+        }
+        for (let c = 0, row = colsT + (kh * filterWidth + kw) * channels * pixels + start; c < channels; c++, row += pixels) {
+          for (let j = 0; j < count; j++) heap[row + j] = heap[source[j] + c];
+        }
+      }
+    }
+  }
 }
+
+/** Output pixels per run of im2colTransposed: its reads (≤ 1024 pixels × ci floats) stay in the L1/L2 caches. */
+const PIXEL_BLOCK = 1024;
 
 /**
  * Adds the columns matrix [images·oh·ow, kh·kw·ci] at heap[cols…] back into the NHWC tensor at heap[dx…] (which the
  * caller has zeroed): each tap's value goes to the input pixel it was read from. Taps in the padding are dropped.
  */
 export function col2im(heap: Float32Array, cols: number, dx: number, { firstImage, images, info }: ConvGeometry): void {
-  const channels = info.inChannels;
-  const row = patchSize(info);
-  forEachTap(
+  const { inChannels: channels, filterWidth, dilationWidth } = info;
+  const rowWidth = filterWidth * channels;
+  forEachWindowRow(
     info,
-    (output, input, tap) => {
-      if (input < 0) return;
-      const from = cols + output * row + tap * channels;
-      const to = dx + input * channels;
-      for (let c = 0; c < channels; c++) heap[to + c] += heap[from + c];
+    (output, kh, pixel, firstInside, endInside) => {
+      const from = cols + (output * info.filterHeight + kh) * rowWidth;
+      if (dilationWidth === 1) {
+        // The row's taps are contiguous in dx too: one run of (endInside − firstInside)·ci floats.
+        const to = dx + (pixel + firstInside) * channels;
+        const start = from + firstInside * channels;
+        for (let i = 0, n = (endInside - firstInside) * channels; i < n; i++) heap[to + i] += heap[start + i];
+        return;
+      }
+      for (let kw = firstInside; kw < endInside; kw++) {
+        const to = dx + (pixel + kw * dilationWidth) * channels;
+        for (let c = 0; c < channels; c++) heap[to + c] += heap[from + kw * channels + c];
+      }
     },
     { firstImage, images },
   );

@@ -2,7 +2,7 @@
 // Embedding layer. out[id] = Σ of the rows of x whose segment id is id; ids outside [0, numSegments) are dropped,
 // as TensorFlow and the cpu backend do. One pass over x on the wasm heap (the cpu backend makes a pass per segment).
 import * as tf from '@tensorflow/tfjs';
-import { floatHeap, heapIndex, intView, sizeOf, WASM, wasmBackendOf, type KernelArgs } from './wasm-heap.js';
+import { elementHeap, intView, sizeOf, WASM, wasmBackendOf, type KernelArgs } from './wasm-heap.js';
 
 export const unsortedSegmentSumConfig: tf.KernelConfig = {
   kernelName: tf.UnsortedSegmentSum,
@@ -14,16 +14,15 @@ function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const backend = wasmBackendOf(args);
   const { x, segmentIds } = args.inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
   const { numSegments } = args.attrs as unknown as tf.UnsortedSegmentSumAttrs;
-  if (x.dtype !== 'float32' && x.dtype !== 'int32') throw new Error(`UnsortedSegmentSum on wasm: unsupported dtype ${x.dtype}`);
   // The segment ids index x's leading axes (TensorFlow's semantics); each id selects a row of the rest.
   const rows = sizeOf(segmentIds.shape);
   const rowShape = x.shape.slice(segmentIds.shape.length);
   const rowSize = sizeOf(rowShape);
   const out = backend.makeOutput([numSegments, ...rowShape], x.dtype);
-  const values = x.dtype === 'float32' ? floatHeap(backend) : new Int32Array(floatHeap(backend).buffer);
+  const values = elementHeap(backend, x.dtype);
   const ids = intView(backend, segmentIds);
-  const xAt = heapIndex(backend, x);
-  const outAt = heapIndex(backend, out);
+  const xAt = backend.getMemoryOffset(x.dataId) / values.BYTES_PER_ELEMENT;
+  const outAt = backend.getMemoryOffset(out.dataId) / values.BYTES_PER_ELEMENT;
   values.fill(0, outAt, outAt + numSegments * rowSize);
   for (let row = 0; row < rows; row++) {
     const id = ids[row];

@@ -27,6 +27,14 @@ export const heapIndex = (backend: BackendWasm, x: tf.TensorInfo) => backend.get
 // tfjs-backend-wasm's module type leaves out Emscripten's heap views, which the module has.
 const heapBuffer = (backend: BackendWasm) => (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
 
+/** The whole heap as elements of a dtype (float32, int32, bool), indexed by byte offset / element size. */
+export function elementHeap(backend: BackendWasm, dtype: tf.DataType): Float32Array | Int32Array | Uint8Array {
+  if (dtype === 'float32') return new Float32Array(heapBuffer(backend));
+  if (dtype === 'int32') return new Int32Array(heapBuffer(backend));
+  if (dtype === 'bool') return new Uint8Array(heapBuffer(backend));
+  throw new Error(`distill's wasm kernels do not handle dtype ${dtype}`);
+}
+
 /** A fresh int32 view (segment ids, indices); same caveat as floatView. */
 export function intView(backend: BackendWasm, x: tf.TensorInfo): Int32Array {
   return new Int32Array(heapBuffer(backend), backend.getMemoryOffset(x.dataId), sizeOf(x.shape));
