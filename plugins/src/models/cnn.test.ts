@@ -62,6 +62,8 @@ describe('cnn model', () => {
     expect(layers.map((l) => `${l.name}:${l.width}`)).toEqual([`conv1:${28 * 28 * 4}`, `conv2:${14 * 14 * 6}`, 'dense1:8', 'logits:10']);
     expect(model.getLayer('conv1_conv').getConfig().useBias).toBe(false);
     expect(model.getLayer('conv1_bn').getClassName()).toBe('BatchNormalization');
+    // Moving statistics that keep up with a short training run (tfjs's default follows ~100 batches).
+    expect(model.getLayer('conv1_bn').getConfig().momentum).toBe(0.9);
     expect(model.getLayer('conv1').getClassName()).toBe('ReLU');
     expect(model.getLayer('conv2_bn').outputShape).toEqual([null, 14, 14, 6]);
     model.dispose();

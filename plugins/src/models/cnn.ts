@@ -3,7 +3,7 @@
 // layer, and the logits. Each block's output (after the ReLU, before pooling) is a declared layer: conv1, conv2, …
 import * as tf from '@tensorflow/tfjs';
 import { definePlugin, type BuildContext, type DistillModel } from '@distill/core';
-import { datasetOf, featureLayers, imageInput, seededKernel } from './model-building.js';
+import { batchNormalization, datasetOf, featureLayers, imageInput, seededKernel } from './model-building.js';
 import { imageShapeIssues, imageShapeParam } from './image-shape.js';
 
 const paramsSchema = {
@@ -90,6 +90,6 @@ function convBlock(x: tf.SymbolicTensor, name: string, filters: number, params: 
     tf.layers.conv2d({ filters, kernelSize: params.kernelSize, padding: 'same', kernelInitializer: seededKernel(context, name), ...args });
   if (!params.batchNorm) return conv({ name, activation: 'relu', useBias: true }).apply(x) as tf.SymbolicTensor;
   const convolved = conv({ name: `${name}_conv`, useBias: false }).apply(x) as tf.SymbolicTensor;
-  const normalized = tf.layers.batchNormalization({ name: `${name}_bn` }).apply(convolved) as tf.SymbolicTensor;
+  const normalized = batchNormalization(`${name}_bn`).apply(convolved) as tf.SymbolicTensor;
   return tf.layers.reLU({ name }).apply(normalized) as tf.SymbolicTensor;
 }

@@ -39,3 +39,13 @@ export function imageInput(context: BuildContext, plugin: string, imageShape?: r
   const image = inputShape.length === 3 ? input : (tf.layers.reshape({ targetShape: shape, name: 'image' }).apply(input) as tf.SymbolicTensor);
   return { input, image };
 }
+
+/**
+ * Batch normalization whose moving statistics (what inference uses) follow the last ~10 batches (momentum 0.9, as
+ * PyTorch's default), not tfjs's ~100 (0.99): with 0.99 a model trained for a few hundred steps is evaluated with
+ * statistics still weighted towards their initial values (a ResNet-8 after 339 steps on MNIST: 92 % validation
+ * accuracy with 0.99).
+ */
+export function batchNormalization(name: string): tf.layers.Layer {
+  return tf.layers.batchNormalization({ name, momentum: 0.9 });
+}

@@ -28,6 +28,7 @@ describe('resnet model', () => {
     expect(convs.filter((conv) => conv.getConfig().kernelSize!.toString() === '3,3')).toHaveLength(19);
     expect(convs.filter((conv) => conv.getConfig().kernelSize!.toString() === '1,1').map((conv) => conv.name)).toEqual(['stage2_block1_shortcut_conv', 'stage3_block1_shortcut_conv']);
     expect(layersOfClass(model, 'BatchNormalization')).toHaveLength(21);
+    expect(layersOfClass(model, 'BatchNormalization').map((bn) => bn.getConfig().momentum)).toEqual(Array(21).fill(0.9));
     expect(layersOfClass(model, 'Add')).toHaveLength(9);
     expect((model.predict(tf.zeros([2, 784])) as tf.Tensor).shape).toEqual([2, 10]);
     model.dispose();

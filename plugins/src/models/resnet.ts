@@ -6,7 +6,7 @@
 // (block1, block2, block3) with the stem and the pooled features, so feature losses can tap them.
 import * as tf from '@tensorflow/tfjs';
 import { definePlugin, type BuildContext, type DistillModel } from '@distill/core';
-import { datasetOf, featureLayers, imageInput, seededKernel } from './model-building.js';
+import { batchNormalization, datasetOf, featureLayers, imageInput, seededKernel } from './model-building.js';
 import { imageShapeIssues, imageShapeParam } from './image-shape.js';
 
 export const RESNET_DEPTHS = [8, 14, 20, 32, 44, 56, 110] as const;
@@ -68,7 +68,7 @@ class ResNetLayers {
   /** conv (no bias: batch normalization's offset takes its place) → batch normalization. */
   convBn(x: tf.SymbolicTensor, name: string, filters: number, kernelSize: number, strides: number): tf.SymbolicTensor {
     const conv = tf.layers.conv2d({ filters, kernelSize, strides, padding: 'same', useBias: false, kernelInitializer: seededKernel(this.context, `${name}_conv`), name: `${name}_conv` });
-    return tf.layers.batchNormalization({ name: `${name}_bn` }).apply(conv.apply(x)) as tf.SymbolicTensor;
+    return batchNormalization(`${name}_bn`).apply(conv.apply(x)) as tf.SymbolicTensor;
   }
 
   relu(x: tf.SymbolicTensor, name: string): tf.SymbolicTensor {
