@@ -79,6 +79,16 @@ describe('findUntrainableLayers', () => {
     model.dispose();
   });
 
+  it('probes a layer shared by two branches of a model', async () => {
+    await tf.setBackend(LACKING);
+    const input = tf.input({ shape: [6, 6, 1] });
+    const shared = tf.layers.conv2d({ filters: 1, kernelSize: 3, name: 'shared' });
+    const both = apply(tf.layers.add({}), [apply(shared, input), apply(shared, apply(tf.layers.reLU({}), input))]);
+    const model = tf.model({ inputs: input, outputs: apply(tf.layers.dense({ units: 2 }), apply(tf.layers.flatten({}), both)) });
+    expect(findUntrainableLayers(model, 'train').map((p) => `${p.layer}:${p.kernel}`)).toEqual(['shared:Conv2DBackpropFilter']);
+    model.dispose();
+  });
+
   it('does not leak tensors', async () => {
     await tf.setBackend('cpu');
     const model = smallCnn();

@@ -51,7 +51,9 @@ export function describeUntrainable(problem: UntrainableLayer, use: LayerUse): s
 }
 
 function dryRun(layer: tf.layers.Layer, use: LayerUse): string | undefined {
-  const inputs = (Array.isArray(layer.input) ? layer.input : [layer.input]) as tf.SymbolicTensor[];
+  // The inputs of its first use (`layer.input` throws for a layer shared by several parts of a model).
+  const first = layer.getInputAt(0);
+  const inputs = (Array.isArray(first) ? first : [first]) as tf.SymbolicTensor[];
   // A layer fed sizes only known at run time (variable-length sequences) cannot be probed with made-up data.
   if (inputs.some((input) => input.shape.slice(1).some((d) => d === null))) return undefined;
   const saved = layer.getWeights().map((w) => w.clone());
