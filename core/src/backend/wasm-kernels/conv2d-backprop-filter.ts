@@ -35,19 +35,19 @@ function filterGradient(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInf
   const columns = patchSize(info);
   const pixels = info.outHeight * info.outWidth;
   const chunk = imagesPerChunk(info, columnBudget.floats);
-  const zeros = backend.makeOutput([info.inChannels], 'float32');
-  floatHeap(backend).fill(0, heapIndex(backend, zeros), heapIndex(backend, zeros) + info.inChannels);
+  // The input channel-major, [ci, batch, h, w], once for all chunks (see im2colTransposed).
+  const planes = runWasmKernel(tf.Transpose, backend, { x }, { perm: [3, 0, 1, 2] });
   let total: tf.TensorInfo | undefined;
   for (let first = 0; first < info.batchSize; first += chunk) {
     const images = Math.min(chunk, info.batchSize - first);
     const colsT = backend.makeOutput([columns, images * pixels], 'float32');
     const dyRows = imageRows(backend, dy, first, images, info.batchSize);
-    im2colTransposed(floatHeap(backend), heapIndex(backend, x), heapIndex(backend, colsT), heapIndex(backend, zeros), { firstImage: first, images, info });
+    im2colTransposed(floatHeap(backend), heapIndex(backend, planes), heapIndex(backend, colsT), { firstImage: first, images, info });
     const partial = runWasmKernel(tf.BatchMatMul, backend, { a: colsT, b: dyRows }, { transposeA: false, transposeB: false });
     release(backend, colsT, dyRows);
     total = sumInto(backend, total, partial);
   }
   const result = reshaped(backend, total!, [...filterShape]);
-  release(backend, total, zeros);
+  release(backend, total, planes);
   return result;
 }

@@ -17,51 +17,42 @@ export interface ConvGeometry {
 export const patchSize = ({ filterHeight, filterWidth, inChannels }: backend_util.Conv2DInfo) => filterHeight * filterWidth * inChannels;
 
 /**
- * Writes the transposed columns matrix [kh·kw·ci, images·oh·ow] at heap[colsT…] from the NHWC input at heap[x…] (the
- * whole batch; `firstImage` selects where to start): one output pixel per column. The filter gradient colsᵀ·dy then has the large matrix as its left operand, which the wasm matmul
- * takes as it is, while a large right operand is repacked by XNNPACK at every call (several times slower).
- * Rows are written in runs of PIXEL_BLOCK output pixels, so the writes are sequential and the input pixels a run
- * reads stay in cache while each channel's row is written. Taps in the padding read `zeros`, ci zero floats on the
- * heap, which keeps the copy loop free of branches.
+ * Writes the transposed columns matrix [kh·kw·ci, images·oh·ow] at heap[colsT…] (one output pixel per column) from
+ * the input laid out channel-major, [ci, batch, h, w] at heap[planes…] (`firstImage` selects where to start). The
+ * filter gradient colsᵀ·dy then has the large matrix as its left operand, which the wasm matmul takes as it is, while
+ * a large right operand is repacked by XNNPACK at every call (several times slower). Channel-major planes make each
+ * row of the matrix a run of output columns reading one input row with the stride: sequential writes, no gather.
  */
-export function im2colTransposed(heap: Float32Array, x: number, colsT: number, zeros: number, { firstImage, images, info }: ConvGeometry): void {
-  const { inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth } = info;
+export function im2colTransposed(heap: Float32Array, planes: number, colsT: number, { firstImage, images, info }: ConvGeometry): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
-  const pixels = images * outHeight * outWidth;
-  // Each output pixel's window corner and image, computed once rather than once per tap.
-  const tops = new Int32Array(pixels);
-  const lefts = new Int32Array(pixels);
-  const bases = new Int32Array(pixels);
-  for (let b = 0, p = 0; b < images; b++) {
-    for (let oh = 0; oh < outHeight; oh++) {
-      for (let ow = 0; ow < outWidth; ow++, p++) {
-        tops[p] = oh * strideHeight - padInfo.top;
-        lefts[p] = ow * strideWidth - padInfo.left;
-        bases[p] = (firstImage + b) * inHeight;
-      }
-    }
-  }
-  const source = new Int32Array(PIXEL_BLOCK);
-  for (let start = 0; start < pixels; start += PIXEL_BLOCK) {
-    const count = Math.min(PIXEL_BLOCK, pixels - start);
-    for (let kh = 0; kh < filterHeight; kh++) {
-      for (let kw = 0; kw < filterWidth; kw++) {
-        // Where each output pixel of the run reads this tap: the element index of its channel 0.
-        for (let j = 0; j < count; j++) {
-          const ih = tops[start + j] + kh * dilationHeight;
-          const iw = lefts[start + j] + kw * dilationWidth;
-          source[j] = ih >= 0 && ih < inHeight && iw >= 0 && iw < inWidth ? x + ((bases[start + j] + ih) * inWidth + iw) * channels : zeros;
-        }
-        for (let c = 0, row = colsT + (kh * filterWidth + kw) * channels * pixels + start; c < channels; c++, row += pixels) {
-          for (let j = 0; j < count; j++) heap[row + j] = heap[source[j] + c];
+  const planeSize = inHeight * inWidth;
+  let to = colsT;
+  for (let kh = 0; kh < filterHeight; kh++) {
+    for (let kw = 0; kw < filterWidth; kw++) {
+      // Output columns whose tap lies inside the image: left + ow·stride in [0, inWidth).
+      const left = kw * dilationWidth - padInfo.left;
+      const firstInside = Math.min(outWidth, left >= 0 ? 0 : Math.ceil(-left / strideWidth));
+      const endInside = Math.max(firstInside, Math.min(outWidth, Math.ceil((inWidth - left) / strideWidth)));
+      for (let c = 0; c < inChannels; c++) {
+        for (let b = firstImage; b < firstImage + images; b++) {
+          const plane = planes + (c * batchSize + b) * planeSize;
+          for (let oh = 0; oh < outHeight; oh++, to += outWidth) {
+            const ih = oh * strideHeight - padInfo.top + kh * dilationHeight;
+            if (ih < 0 || ih >= inHeight) {
+              heap.fill(0, to, to + outWidth);
+              continue;
+            }
+            const row = plane + ih * inWidth + left;
+            for (let ow = 0; ow < firstInside; ow++) heap[to + ow] = 0;
+            for (let ow = firstInside; ow < endInside; ow++) heap[to + ow] = heap[row + ow * strideWidth];
+            for (let ow = endInside; ow < outWidth; ow++) heap[to + ow] = 0;
+          }
         }
       }
     }
   }
 }
-
-/** Output pixels per run of im2colTransposed: its reads (≤ 1024 pixels × ci floats) stay in the L1/L2 caches. */
-const PIXEL_BLOCK = 1024;
 
 /**
  * Adds the columns matrix [images·oh·ow, kh·kw·ci] at heap[cols…] back into the NHWC tensor at heap[dx…] (which the
