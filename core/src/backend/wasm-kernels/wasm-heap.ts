@@ -11,14 +11,9 @@ export type KernelArgs = Parameters<tf.KernelFunc>[0];
 export const wasmBackendOf = (args: KernelArgs) => args.backend as unknown as BackendWasm;
 
 /**
- * A fresh float32 view of a tensor on the heap. Take it after the last allocation of a kernel: allocating may grow
+ * The whole heap as floats, indexed by heapIndex. Take it after the last allocation of a kernel: allocating may grow
  * the wasm memory, which detaches every view taken before.
  */
-export function floatView(backend: BackendWasm, x: tf.TensorInfo): Float32Array {
-  return new Float32Array(heapBuffer(backend), backend.getMemoryOffset(x.dataId), sizeOf(x.shape));
-}
-
-/** The whole heap as floats, indexed by heapIndex; same caveat as floatView. */
 export const floatHeap = (backend: BackendWasm) => new Float32Array(heapBuffer(backend));
 
 /** The index of a float32 (or int32) tensor's first element in floatHeap. */
@@ -27,7 +22,7 @@ export const heapIndex = (backend: BackendWasm, x: tf.TensorInfo) => backend.get
 // tfjs-backend-wasm's module type leaves out Emscripten's heap views, which the module has.
 const heapBuffer = (backend: BackendWasm) => (backend.wasm as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer;
 
-/** The whole heap as elements of a dtype (float32, int32, bool), indexed by byte offset / element size. */
+/** The whole heap as elements of a dtype (float32, int32, bool), indexed by byte offset / element size; same caveat. */
 export function elementHeap(backend: BackendWasm, dtype: tf.DataType): Float32Array | Int32Array | Uint8Array {
   if (dtype === 'float32') return new Float32Array(heapBuffer(backend));
   if (dtype === 'int32') return new Int32Array(heapBuffer(backend));
@@ -35,7 +30,7 @@ export function elementHeap(backend: BackendWasm, dtype: tf.DataType): Float32Ar
   throw new Error(`distill's wasm kernels do not handle dtype ${dtype}`);
 }
 
-/** A fresh int32 view (segment ids, indices); same caveat as floatView. */
+/** A fresh int32 view of a tensor (segment ids); same caveat as floatHeap. */
 export function intView(backend: BackendWasm, x: tf.TensorInfo): Int32Array {
   return new Int32Array(heapBuffer(backend), backend.getMemoryOffset(x.dataId), sizeOf(x.shape));
 }
