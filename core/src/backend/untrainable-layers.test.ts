@@ -20,7 +20,7 @@ function registerLackingBackend(): void {
 
 const apply = (layer: tf.layers.Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) => layer.apply(x) as tf.SymbolicTensor;
 
-function smallCnn(conv: Partial<tf.layers.LayerArgs> & Record<string, unknown> = {}): tf.LayersModel {
+function smallCnn(conv: { dilationRate?: number } = {}): tf.LayersModel {
   const input = tf.input({ shape: [8, 8, 1] });
   let x = apply(tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: 'same', name: 'conv', ...conv }), input);
   x = apply(tf.layers.batchNormalization({ name: 'bn' }), x);

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { mismatches } from './compare-backends.js';
 import { convGeometries, describeGeometry, isDilated, type ConvGeometry } from './conv-cases.js';
 
-const filterShape = (g: ConvGeometry) => [g.kernel[0], g.kernel[1], g.inChannels, g.outChannels];
-const input = (g: ConvGeometry) => [g.batch, g.height, g.width, g.inChannels];
+const filterShape = (g: ConvGeometry): [number, number, number, number] => [g.kernel[0], g.kernel[1], g.inChannels, g.outChannels];
+const input = (g: ConvGeometry): [number, number, number, number] => [g.batch, g.height, g.width, g.inChannels];
 
 describe('Conv2D: forward, and gradients of input and filter', () => {
   convGeometries(101, 10).forEach((g, i) => {

@@ -8,8 +8,8 @@ import { convGeometries, describeGeometry, isDilated, type ConvGeometry } from '
 
 /** Depthwise filters are [kh, kw, ci, multiplier]; the case's outChannels picks a multiplier of 1 or 2. */
 const multiplier = (g: ConvGeometry) => 1 + (g.outChannels % 2);
-const filterShape = (g: ConvGeometry) => [g.kernel[0], g.kernel[1], g.inChannels, multiplier(g)];
-const input = (g: ConvGeometry) => [g.batch, g.height, g.width, g.inChannels];
+const filterShape = (g: ConvGeometry): [number, number, number, number] => [g.kernel[0], g.kernel[1], g.inChannels, multiplier(g)];
+const input = (g: ConvGeometry): [number, number, number, number] => [g.batch, g.height, g.width, g.inChannels];
 // tfjs's depthwise conv takes equal strides only.
 const square = (g: ConvGeometry): ConvGeometry => ({ ...g, strides: [g.strides[1], g.strides[1]] });
 const describeDepthwise = (g: ConvGeometry) => `${describeGeometry(g)}, multiplier ${multiplier(g)}`;

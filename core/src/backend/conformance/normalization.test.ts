@@ -3,7 +3,7 @@
 // the LayerNormalization layer.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { mismatches } from './compare-backends.js';
+import { mismatches, type ConformanceCase } from './compare-backends.js';
 
 describe('batch normalization in training mode', () => {
   for (const shape of [

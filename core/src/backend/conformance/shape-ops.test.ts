@@ -57,7 +57,7 @@ describe('resize gradients (UpSampling2D), against the transpose of the forward 
     const [shape, size] = [[2, 3, 5, 2], [6, 10]] as [[number, number, number, number], [number, number]];
     const f = (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size);
     const reference = tf.customGrad((x, save) => {
-      save([x as tf.Tensor]);
+      (save as tf.GradSaveFunc)([x as tf.Tensor]);
       return {
         value: f(x as tf.Tensor),
         gradFunc: (dy) => {
@@ -74,7 +74,7 @@ describe('resize gradients (UpSampling2D), against the transpose of the forward 
     const [shape, size] = [[2, 3, 5, 2], [7, 4]] as [[number, number, number, number], [number, number]];
     const f = (x: tf.Tensor) => tf.image.resizeBilinear(x as tf.Tensor4D, size);
     const reference = tf.customGrad((x, save) => {
-      save([x as tf.Tensor]);
+      (save as tf.GradSaveFunc)([x as tf.Tensor]);
       return { value: f(x as tf.Tensor), gradFunc: (dy) => bilinearTranspose(dy as tf.Tensor4D, shape, size) };
     }) as (x: tf.Tensor) => tf.Tensor;
     expect(await mismatches({ name: 'resizeBilinear', inputs: [{ shape }], f, reference }, 9921)).toEqual([]);

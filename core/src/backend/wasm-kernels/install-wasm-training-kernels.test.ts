@@ -37,7 +37,7 @@ describe('installing and uninstalling', () => {
     expect(tf.getKernel(tf.Conv2DBackpropFilter, 'wasm')).toBeUndefined();
     expect(tf.getKernel(tf.UnsortedSegmentSum, 'wasm')).toBeUndefined();
     const dy = tf.ones([1, 3, 3, 2]);
-    const stock = tf.tidy(() => Array.from(tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: tf.ones([3, 3, 1, 2]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 3, 3, 1] }).dataSync() as Float32Array));
+    const stock = tf.tidy(() => Array.from((tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: tf.ones([3, 3, 1, 2]) }, { strides: 1, pad: 'same', dataFormat: 'NHWC', inputShape: [1, 3, 3, 1] }) as tf.Tensor).dataSync() as Float32Array));
     // Each input pixel gathers one term per filter tap whose window covers it: 2 channels × (taps inside).
     expect(stock).toEqual([8, 12, 8, 12, 18, 12, 8, 12, 8]);
     installWasmTrainingKernels();
