@@ -10,7 +10,7 @@ const MAY_IMPORT = {
   secrets: [],
   random: [],
   losses: [],
-  backend: [],
+  backend: ['random'],
   io: [],
   data: ['plugins'],
   schedules: ['plugins', 'manifest'],

@@ -18,7 +18,9 @@ const setupFiles = ['test/support/quiet-tfjs.ts'];
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'core', include: ['core/src/**/*.test.ts'], setupFiles, testTimeout: 60_000 } },
+      { resolve: { alias }, test: { name: 'core', include: ['core/src/**/*.test.ts'], exclude: ['core/src/backend/conformance/**'], setupFiles, testTimeout: 60_000 } },
+      // Each kernel's forward and gradient on the backend named by DISTILL_TEST_BACKEND (default wasm) against cpu.
+      { resolve: { alias }, test: { name: 'conformance', include: ['core/src/backend/conformance/**/*.test.ts'], setupFiles, testTimeout: 120_000 } },
       { resolve: { alias }, test: { name: 'plugins', include: ['plugins/src/**/*.test.ts'], setupFiles, testTimeout: 60_000 } },
       // Plugins written as users write them (the examples, and any `distill init plugin` puts under experiments/).
       { resolve: { alias }, test: { name: 'experiments', include: ['experiments/**/*.test.ts'], setupFiles, testTimeout: 60_000 } },

@@ -6,6 +6,7 @@ import synthetic from './datasets/synthetic.js';
 import csv from './datasets/csv.js';
 import mlp from './models/mlp.js';
 import cnn from './models/cnn.js';
+import resnet from './models/resnet.js';
 import tfjsModel from './models/tfjs-model.js';
 import klDivergence from './losses/kl-divergence.js';
 import crossEntropy from './losses/cross-entropy.js';
@@ -25,7 +26,7 @@ const { name, version } = createRequire(import.meta.url)('../package.json') as {
 
 export const builtinPlugins: PluginDefinition[] = [
   ...[mnist, synthetic, csv],
-  ...[mlp, cnn, tfjsModel],
+  ...[mlp, cnn, resnet, tfjsModel],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
   ...[adam, sgd, rmsprop],
   ...[constant, step, exponential, cosine],

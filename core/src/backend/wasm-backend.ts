@@ -1,8 +1,9 @@
 // Starts the embedded WebAssembly backend: binaries from the package's own directory, SIMD when the runtime has it,
-// and the transpose fix for its matmul kernels.
+// the transpose fix for its matmul kernels, and the training kernels it lacks (wasm-kernels/).
 import * as tf from '@tensorflow/tfjs';
 import { packageMainDir } from './installed-package.js';
 import { installWasmMatMulFix } from './wasm-matmul-fix.js';
+import { installWasmTrainingKernels } from './wasm-kernels/install-wasm-training-kernels.js';
 
 export const WASM_PACKAGE = '@tensorflow/tfjs-backend-wasm';
 
@@ -27,6 +28,7 @@ export async function startWasmBackend(): Promise<WasmBackendInfo> {
     pathsSet = true;
   }
   installWasmMatMulFix();
+  installWasmTrainingKernels();
   if (!(await tf.setBackend('wasm'))) {
     throw new Error(`the wasm backend failed to initialise (${WASM_PACKAGE} ${wasm.version_wasm}); see the message above`);
   }

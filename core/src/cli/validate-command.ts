@@ -7,6 +7,7 @@ import { stderrWarnings } from '../plugins/run-services.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { teacherEntries } from '../manifest/teacher-entries.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
+import { initBackend } from '../backend/select-backend.js';
 
 export function register(command: Command): void {
   command
@@ -16,7 +17,8 @@ export function register(command: Command): void {
     .addHelpText('after', '\nExamples:\n  distill validate experiments/quickstart.json\n  distill validate experiments/quickstart.json --set losses.0.params.temperature=8 --print')
     .action(async (file: string, options: ManifestOptions & { print?: boolean }) => {
       const { host, manifest } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
-      await ensureBackend();
+      // The models are built and dry-run on the backend a run would use: what it lacks is refused here.
+      await initBackend(manifest.experiment.backend);
       const { prepareRun } = await import('../run/pipeline/prepare-run.js');
       const prepared = await prepareRun(manifest, host, { warnings: stderrWarnings });
       prepared.dispose();
@@ -33,12 +35,4 @@ export function summarize(experiment: ResolvedExperiment): string {
   const plan = stages ? `stages ${stages.map((s) => s.name).join(' → ')}` : epochs(training.epochs);
   const objective = losses ? `losses ${losses.map((loss) => loss.type).join('+')}, ` : '';
   return `ok: ${name}: ${dataset.type} ${teachers} -> student ${student.type}, ${objective}${plan}`;
-}
-
-// Layers need a backend. `validate` takes the plain cpu backend, which starts at once and is quiet.
-async function ensureBackend(): Promise<void> {
-  const tf = await import('@tensorflow/tfjs');
-  if (tf.engine().backendName) return;
-  const { startCpuBackend } = await import('../backend/cpu-backend.js');
-  await startCpuBackend();
 }

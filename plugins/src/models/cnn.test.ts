@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { UserError, type BuildContext, type DatasetInfo, type DistillModel, type SemanticCheckContext, buildPlugin, validatedParams } from '@distill/core';
+import { buildPlugin, initBackend, trainingLosses, UserError, validatedParams, type BuildContext, type DatasetInfo, type DistillModel, type SemanticCheckContext } from '@distill/core';
 import cnn from './cnn.js';
 
 const mnistShape = { inputShape: [784], numClasses: 10 };
@@ -53,5 +53,50 @@ describe('cnn model', () => {
     const issues = await cnn.check!(validatedParams(cnn, { imageShape: [10, 10, 1] }) as never, checkContext(mnistShape));
     expect(issues).toEqual([{ pointer: '/imageShape', message: 'imageShape [10, 10, 1] holds 100 values, but a sample has 784 (input shape [784])' }]);
     expect(await cnn.check!(validatedParams(cnn, {}) as never, checkContext(mnistShape))).toEqual([]);
+  });
+
+  it('with batchNorm: conv (no bias) → batch normalization → ReLU per block, the ReLU keeping the block name', async () => {
+    const { model, layers } = await build({ filters: [4, 6], batchNorm: true, dense: 8 });
+    expect(layers.map((l) => `${l.name}:${l.width}`)).toEqual([`conv1:${28 * 28 * 4}`, `conv2:${14 * 14 * 6}`, 'dense1:8', 'logits:10']);
+    expect(model.getLayer('conv1_conv').getConfig().useBias).toBe(false);
+    expect(model.getLayer('conv1_bn').getClassName()).toBe('BatchNormalization');
+    // Moving statistics that keep up with a short training run (tfjs's default follows ~100 batches).
+    expect(model.getLayer('conv1_bn').getConfig().momentum).toBe(0.9);
+    expect(model.getLayer('conv1').getClassName()).toBe('ReLU');
+    expect(model.getLayer('conv2_bn').outputShape).toEqual([null, 14, 14, 6]);
+    model.dispose();
+  });
+
+  it("pools with 2×2 averages, or not at all, as 'pooling' says", async () => {
+    const average = await build({ filters: [3, 3], pooling: 'avg' });
+    expect(average.model.getLayer('pool1').getClassName()).toBe('AveragePooling2D');
+    expect(average.model.getLayer('pool2').outputShape).toEqual([null, 7, 7, 3]);
+    average.model.dispose();
+    const none = await build({ filters: [3, 3], pooling: 'none' });
+    expect(none.model.layers.map((l) => l.getClassName())).not.toContain('MaxPooling2D');
+    expect(none.layers[1]).toEqual({ name: 'conv2', width: 28 * 28 * 3 });
+    none.model.dispose();
+  });
+
+  it('with globalPooling and dense 0: global average pooling (declared as pool) straight into the logits', async () => {
+    const { model, layers } = await build({ filters: [5, 7], globalPooling: true, dense: 0 });
+    expect(layers.map((l) => `${l.name}:${l.width}`)).toEqual([`conv1:${28 * 28 * 5}`, `conv2:${14 * 14 * 7}`, 'pool:7', 'logits:10']);
+    expect(model.getLayer('pool').getClassName()).toBe('GlobalAveragePooling2D');
+    expect(model.layers.map((l) => l.name)).not.toContain('dense1');
+    expect(model.getLayer('logits').getWeights()[0].shape).toEqual([7, 10]);
+    model.dispose();
+  });
+
+  it('trains on the wasm backend with batch normalization, both poolings and global pooling', async () => {
+    await initBackend('wasm');
+    for (const pooling of ['max', 'avg']) {
+      const { model } = await build({ filters: [4, 8], batchNorm: true, pooling, globalPooling: true, dense: 16, dropout: 0.1 }, { dataset: { inputShape: [12, 12, 1], numClasses: 3 } });
+      const losses = await trainingLosses(model, 'wasm');
+      expect(tf.getBackend()).toBe('wasm');
+      expect(losses.every(Number.isFinite)).toBe(true);
+      expect(losses[losses.length - 1], pooling).toBeLessThan(losses[0] * 0.8);
+      model.dispose();
+    }
+    await initBackend('cpu');
   });
 });

@@ -26,6 +26,7 @@ import { RunComponents, termNames } from '../run-components.js';
 import { planStages } from './plan-stages.js';
 import type { StagePlan } from './stage-plan.js';
 import { requirementIssues } from './check-requirements.js';
+import { checkModelKernels } from '../check-model-kernels.js';
 
 /** A teacher of the run, built: a model (trained in a teacher stage unless pretrained) or a teacher source. */
 export interface PreparedTeacher extends TeacherEntry {
@@ -99,6 +100,11 @@ export async function prepareRun(loaded: LoadedManifest, host: PluginHost, servi
       student: async () => student,
       dataset: async () => dataset,
     });
+    // A layer the backend cannot run (a frozen teacher) or train (everything else) is refused now, not mid-run.
+    checkModelKernels(loaded, [
+      ...built.teachers.flatMap((t) => (t.model ? [{ pointer: t.pointer, role: t.label, model: t.model, use: t.model.pretrained ? ('infer' as const) : ('train' as const) }] : [])),
+      { pointer: '/student', role: 'student', model: student, use: 'train' as const },
+    ]);
     const trained = new Set(built.teachers.filter((t) => t.source || t.model?.pretrained).map((t) => t.name));
     const plans = planStages(experiment, trained);
     for (const plan of plans) await buildTerms(plan, components, dataset, built.teachers, student, built.terms);
