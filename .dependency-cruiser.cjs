@@ -18,7 +18,7 @@ const MAY_IMPORT = {
   evaluation: ['plugins', 'data'],
   training: ['plugins', 'data', 'random', 'schedules', 'losses', 'evaluation'],
   tracking: ['plugins', 'manifest', 'secrets'],
-  testing: ['plugins', 'manifest'],
+  testing: ['plugins', 'manifest', 'backend', 'random'],
   scaffold: ['plugins', 'manifest'],
   run: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'losses', 'training', 'evaluation', 'tracking', 'secrets'],
   sweep: ['plugins', 'manifest', 'backend', 'random', 'training', 'tracking', 'secrets', 'run'],
