@@ -8,7 +8,7 @@ import builtinModule, { builtinPlugins } from './index.js';
 // `properties`.
 const strictAjv = new Ajv({ strict: true, strictTypes: true, strictTuples: true, strictRequired: true, allowUnionTypes: true, allErrors: true, useDefaults: true });
 // Product and class names written in CamelCase; any other CamelCase word in a description is a typo ("MlflowRun name").
-const CAMEL_CASE_NAMES = new Set(['TensorFlow', 'JavaScript', 'TypeScript', 'PyTorch', 'LayersModel', 'GraphModel']);
+const CAMEL_CASE_NAMES = new Set(['TensorFlow', 'JavaScript', 'TypeScript', 'PyTorch', 'LayersModel', 'GraphModel', 'ReLU']);
 for (const keyword of ['markdownDescription', 'enumDescriptions']) strictAjv.addKeyword(keyword);
 
 describe('built-in plugins', () => {

@@ -91,7 +91,9 @@ describe('cnn model', () => {
     await initBackend('wasm');
     for (const pooling of ['max', 'avg']) {
       const { model } = await build({ filters: [4, 8], batchNorm: true, pooling, globalPooling: true, dense: 16, dropout: 0.1 }, { dataset: { inputShape: [12, 12, 1], numClasses: 3 } });
-      const losses = await trainingLosses(model, 'wasm');
+      // Enough steps that the fall does not hang on one initialisation (dropout and batch statistics make the first
+      // few steps noisy).
+      const losses = await trainingLosses(model, 'wasm', { steps: 20 });
       expect(tf.getBackend()).toBe('wasm');
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(losses[losses.length - 1], pooling).toBeLessThan(losses[0] * 0.8);

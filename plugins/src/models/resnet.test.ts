@@ -47,7 +47,7 @@ describe('resnet model', () => {
     expect(layers.find((l) => l.name === 'block3')).toEqual({ name: 'block3', width: 8 * 8 * 64 });
     expect((model.predict(tf.zeros([1, 32, 32, 3])) as tf.Tensor).shape).toEqual([1, 4]);
     model.dispose();
-    expect(() => validatedParams(resnet, { depth: 10 })).toThrow('must be equal to one of the allowed values');
+    expect(() => validatedParams(resnet, { depth: 10 })).toThrow('/params/depth: must be one of 8, 14, 20, 32, 44, 56, 110 (got 10)');
   });
 
   it('gives identical weights for the same seed and role, and different ones for another role', async () => {
