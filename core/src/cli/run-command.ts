@@ -18,6 +18,7 @@ interface RunOptions extends ManifestOptions {
   cache?: boolean;
   quiet?: boolean;
   json?: boolean;
+  registerModel?: string;
 }
 
 export function register(command: Command): void {
@@ -29,6 +30,7 @@ export function register(command: Command): void {
     .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')
     .option('--quiet', 'no progress or info lines on stderr (warnings still show)')
     .option('--json', 'print summary.json to stdout instead of the table')
+    .option('--register-model <name>', 'register the shipped student (the first exported variant, else the student) as a new version of this model in the MLflow Model Registry')
     .action(async (file: string, options: RunOptions) => {
       process.exitCode = await runCommand(file, options);
     });
@@ -52,6 +54,7 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
       ),
       signal: interrupt.signal,
       trainingCache: options.cache ? TrainingCache.fromEnvironment() : undefined,
+      registerModel: options.registerModel,
     });
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);
     else if (outcome.summary.status === 'FINISHED') process.stdout.write(`${formatSummaryTable(outcome.summary)}\nrun directory: ${outcome.runDir}\n`);

@@ -2,7 +2,7 @@
 // the teacher is untrained) → student stage → baseline → test evaluation → saved models → summary, with every
 // measurement journaled in the run directory and handed to the trackers as it happens.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { RunStatus } from '../plugins/tracker-plugin.js';
@@ -36,6 +36,12 @@ import { evaluateOnTest } from './final-evaluation.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TrainingCache } from './cache/training-cache.js';
 import { obtainBaseline, obtainTeacher } from './cache/cached-models.js';
+// [compress] pruning, exported variants, logged models and the dataset input
+import { withPruning } from '../training/pruning.js';
+import { exportStudent, type ExportedVariant } from '../export/export-student.js';
+import { loggedModels } from '../export/logged-models.js';
+import { datasetInput } from '../tracking/dataset-input.js';
+import { displayPath } from '../display-path.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -57,6 +63,8 @@ export interface RunRequest {
   readonly onEpochEnd?: StageHooks['onEpochEnd'];
   /** Reuse (or fill) a cache of trained teachers instead of always training the teacher. */
   readonly trainingCache?: TrainingCache;
+  /** Registered model (MLflow Model Registry) that the shipped student becomes a new version of. */
+  readonly registerModel?: string;
 }
 
 export interface RunOutcome {
@@ -125,9 +133,10 @@ async function execute(request: RunRequest, prepared: Prepared, backend: Backend
     run: { runId, runDir, name: experiment.name },
   });
   const recorder = new RunRecorder(runDir, [tracker], log);
-  await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
+  await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description, source: displayPath(loaded.file) });
   await recorder.params(flattenManifest(recorded));
   await recorder.tags({ ...runTags(experiment, host, backend), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
+  await recorder.record(datasetInput(experiment.dataset, prepared.dataset)); // [compress]
 
   const artifacts = [manifestFile];
   const stages: Record<string, StageResult> = {};
@@ -187,7 +196,8 @@ async function train(
   }
   const initialWeights = student.model.getWeights().map((w) => w.clone());
   log.info(`student stage: ${terms.map((t) => t.name).join(' + ')} for ${experiment.training.epochs} epochs`);
-  stages.student = await trainStudent(student, terms, signals, dataset, experiment, components, hooks);
+  const studentHooks = experiment.pruning ? withPruning(hooks, student.model, experiment.pruning, experiment.training.epochs) : hooks; // [compress]
+  stages.student = await trainStudent(student, terms, signals, dataset, experiment, components, studentHooks);
   progress.stageEnd();
 
   let baseline;
@@ -212,12 +222,23 @@ async function train(
   artifacts.push(...studentFiles);
   const lossVariables = terms.flatMap((t) => (t.loss.variables ?? []).map((v) => ({ name: `${t.name}/${v.name}`, tensor: v as tf.Tensor })));
   if (lossVariables.length) artifacts.push(...(await saveVariables(lossVariables, join(runDir, 'student'), 'loss-variables')));
-  for (const stage of Object.keys(stages)) {
-    for (const [key, value] of Object.entries(stages[stage].lastValidation)) metrics[`${stage}/val/${key}`] = value;
+  // [compress] the exported variants, evaluated like the student
+  let variants: ExportedVariant[] | undefined;
+  if (experiment.export) {
+    const exported = await exportStudent({ student: student.model, teacher: teacher.model, test: dataset.test, inputShape: dataset.inputShape, runDir, settings: experiment.export, log });
+    Object.assign(metrics, exported.metrics);
+    artifacts.push(...exported.files);
+    variants = exported.variants;
   }
   const step = stages.student.steps;
   const timestamp = Date.now();
-  await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step, epoch: stages.student.epochs - 1, timestamp })));
+  const points = Object.entries(metrics).map(([key, value]) => ({ key, value, step, epoch: stages.student.epochs - 1, timestamp }));
+  await recorder.metrics(points);
+  for (const model of loggedModels({ points, runId: basename(runDir), variants, register: request.registerModel })) await recorder.record(model); // [compress]
+  // In summary.json only: each stage logged its last validation at the epoch it was measured.
+  for (const stage of Object.keys(stages)) {
+    for (const [key, value] of Object.entries(stages[stage].lastValidation)) metrics[`${stage}/val/${key}`] = value;
+  }
   terms.forEach((t) => t.loss.dispose?.());
   for (const model of [teacher, student, baseline]) model?.model.dispose();
   return metrics;

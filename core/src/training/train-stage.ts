@@ -52,8 +52,21 @@ export interface StepProgress {
   readonly loss: number;
 }
 
+/** Where a stage stands right after an optimizer step (what `afterStep` hooks see). */
+export interface StepState {
+  readonly stage: StageName;
+  readonly model: DistillModel;
+  /** The step just taken, from 0. */
+  readonly step: number;
+  readonly epoch: number;
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+}
+
 export interface StageHooks {
   metrics(points: MetricPoint[]): Promise<void>;
+  /** After each optimizer update, before the step's metrics (pruning re-applies its masks here). */
+  afterStep?(state: StepState): void | Promise<void>;
   onStep?(progress: StepProgress): void;
   /** After each epoch's validation; returning 'stop' ends the stage early (sweep early termination). */
   onEpochEnd?(stage: StageName, epoch: number, metrics: Readonly<Record<string, number>>): Promise<void | 'stop'>;
@@ -113,6 +126,7 @@ export async function trainStage(config: StageConfig, hooks: StageHooks): Promis
         if (teacher) tf.dispose([teacher.logits, ...Object.values(teacher.features)]);
       }
       checkFinite(stage, terms, values, step, epoch);
+      await hooks.afterStep?.({ stage, model: config.model, step, epoch, stepsPerEpoch, totalSteps });
       const timestamp = Date.now();
       const point = (key: string, value: number): MetricPoint => ({ key: `${stage}/train/${key}`, value, step, epoch, timestamp });
       const points = [point('loss', values[0]), point('lr', learningRate)];
