@@ -15,12 +15,13 @@ const MAY_IMPORT = {
   manifest: ['plugins', 'backend'],
   evaluation: ['plugins'],
   training: ['plugins', 'random', 'schedules', 'losses', 'evaluation'],
+  export: ['plugins', 'manifest', 'io', 'evaluation'],
   tracking: ['plugins', 'manifest', 'secrets'],
   testing: ['plugins', 'manifest'],
   scaffold: ['plugins', 'manifest'],
-  run: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'losses', 'training', 'evaluation', 'tracking', 'secrets'],
+  run: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'losses', 'training', 'evaluation', 'export', 'tracking', 'secrets'],
   sweep: ['plugins', 'manifest', 'backend', 'random', 'training', 'tracking', 'secrets', 'run'],
-  cli: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'training', 'tracking', 'secrets', 'run', 'sweep', 'scaffold'],
+  cli: ['plugins', 'manifest', 'backend', 'io', 'random', 'schedules', 'training', 'evaluation', 'export', 'tracking', 'secrets', 'run', 'sweep', 'scaffold'],
 };
 
 const TOP_LEVEL_FILES = '(errors|display-path|version)\\.ts$';

@@ -4,7 +4,7 @@
 // latency. A variant whose accuracy drops past `maxAccuracyDrop` is reported as collapsed; weights a mode cannot hold
 // stay float32, and that is said and recorded.
 import { gzipSync } from 'node:zlib';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataSplit } from '../plugins/dataset-plugin.js';
@@ -80,8 +80,11 @@ export async function exportStudent(request: ExportRequest): Promise<ExportOutco
     variants.push({ mode, dir: relative(runDir, dir).split('\\').join('/'), metrics: variantMetrics, fallbacks: written.fallbacks, collapsed });
     log.info(`export ${mode}: ${dir} — test accuracy ${pct(variantMetrics['test/accuracy'])}, ${variantMetrics.weightBytes} weight bytes (${variantMetrics.gzipBytes} gzipped)`);
   }
+  // An export of other formats later (`distill export`) keeps the earlier ones in the report.
   const report = join(runDir, EXPORT_DIR, EXPORT_REPORT);
-  writeFileSync(report, `${JSON.stringify({ maxAccuracyDrop: maxDrop, variants }, null, 2)}\n`);
+  const earlier = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as { variants: ExportedVariant[] }).variants : [];
+  const kept = earlier.filter((v) => !variants.some((w) => w.mode === v.mode));
+  writeFileSync(report, `${JSON.stringify({ maxAccuracyDrop: maxDrop, variants: [...kept, ...variants] }, null, 2)}\n`);
   files.push(report);
   return { metrics, files, variants };
 }

@@ -4,6 +4,7 @@ import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import type { LoadedManifest } from './validate-manifest.js';
 import { pluginReferences } from './plugin-references.js';
+import { pruningLayerIssues } from './compression-issues.js';
 
 /** Runs every referenced plugin's `check`; throws one ManifestError with all their issues. */
 export async function checkSemantics(loaded: LoadedManifest, host: PluginHost, context: SemanticCheckContext): Promise<void> {
@@ -15,10 +16,12 @@ export async function checkSemantics(loaded: LoadedManifest, host: PluginHost, c
       issues.push(loaded.issueAt(`${site.pointer}/params${issue.pointer}`, issue.message, issue.hint));
     }
   }
+  const pruned = loaded.experiment.pruning?.layers;
+  if (pruned) for (const issue of pruningLayerIssues(pruned, await context.student())) issues.push(loaded.issueAt(issue.pointer, issue.message, issue.hint));
   if (issues.length > 0) throw new ManifestError(issues);
 }
 
 /** True when some plugin the manifest references has a semantic check. */
 export function hasSemanticChecks(loaded: LoadedManifest, host: PluginHost): boolean {
-  return pluginReferences(loaded.experiment).some((site) => host.registries[site.kind].get(String(site.section.type)).check);
+  return Boolean(loaded.experiment.pruning?.layers) || pluginReferences(loaded.experiment).some((site) => host.registries[site.kind].get(String(site.section.type)).check);
 }

@@ -9,6 +9,7 @@ import { structureIssues } from './validate-structure.js';
 import { referenceIssues } from './validate-references.js';
 import { issuePlacer } from './place-issues.js';
 import { fromPointer } from './json-pointer.js';
+import { pruningScheduleIssues } from './compression-issues.js';
 import type { ResolvedExperiment } from './resolved-experiment.js';
 
 export interface LoadedManifest {
@@ -42,6 +43,7 @@ export function validateManifest(parsed: ParsedManifest, options: ValidateManife
     ...structureIssues(value).map(place),
     ...referenceIssues(value, options.host.registries).map(place),
   ];
+  if (issues.length === 0) issues.push(...pruningScheduleIssues(value as Parameters<typeof pruningScheduleIssues>[0]).map(place));
   if (issues.length > 0) throw new ManifestError(inFlagOrder(issues, options.overrides ?? []));
   return {
     file: parsed.file,
