@@ -106,6 +106,8 @@ export interface SweepInfo {
   readonly createdAt: string;
   readonly method: string;
   readonly metric: { readonly name: string; readonly goal: 'minimize' | 'maximize' };
+  /** Every objective, when the sweep has several (the first is `metric`). */
+  readonly objectives?: readonly { readonly name: string; readonly goal: 'minimize' | 'maximize' }[];
   /** One line saying what the sweep searches. */
   readonly description: string;
   /** Flat `key → value` settings of the sweep (`sweep.method`, `sweep.parameters.<path>`, …). */
@@ -121,6 +123,8 @@ export interface SweepProgress {
   /** Trials that ended so far (the step of the sweep's curves). */
   readonly ended: number;
   readonly best?: { readonly trial: number; readonly value: number; readonly runId?: string; readonly params: Readonly<Record<string, string>> };
+  /** The trials on the Pareto front of the objectives so far (sweeps with several objectives or constraints). */
+  readonly pareto?: readonly { readonly trial: number; readonly runId?: string }[];
   /** Files to attach when the sweep ends: `trials.csv`, `sweep.json`. */
   readonly files: readonly string[];
 }

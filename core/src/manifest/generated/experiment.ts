@@ -291,6 +291,29 @@ export interface Sweep {
     goal?: 'maximize' | 'minimize';
   };
   /**
+   * Several objectives at once (instead of `metric`): trials are ranked by Pareto dominance, the first metric breaking ties, and the Pareto front is marked. With method tpe, a multi-objective TPE.
+   *
+   * @minItems 1
+   */
+  metrics?: [
+    {
+      name: string;
+      goal: 'maximize' | 'minimize';
+    },
+    ...{
+      name: string;
+      goal: 'maximize' | 'minimize';
+    }[]
+  ];
+  /**
+   * Conditions a trial must meet to be ranked above those that do not, and to be on the Pareto front: `<metric> <= <number>` (or <, >=, >), e.g. "student/parameters <= 50000".
+   */
+  constraints?: string[];
+  /**
+   * Runs each configuration this many times with derived seeds; configurations are ranked by the mean of the repeats (reported as mean ± std).
+   */
+  repeats?: number;
+  /**
    * Search space, keyed by manifest path as `--set` writes it (`losses.0.params.temperature`). Paths joined by commas take their values together: `"losses.0.weight,losses.1.weight": { "values": [[0.9, 0.1], [0.5, 0.5]] }`.
    */
   parameters: {
