@@ -102,6 +102,19 @@ describe('models and data of a run, read back with MLflow\'s Python client', () 
     expect(input.tags['mlflow.data.context']).toBe('training');
   });
 
+  it('distill sync sends the models and the dataset of a run that never reached MLflow', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'runs-'));
+    const local = await runCli(['run', manifest, '--out', out, '--quiet'], { env: { MLFLOW_TRACKING_URI: '' } });
+    expect(local.code, local.stderr).toBe(0);
+    const runDir = join(out, readdirSync(out)[0]);
+    const sync = await runCli(['sync', runDir, '--tracking-uri', inject('mlflowUri')], { env: { MLFLOW_EXPERIMENT_NAME: 'distill-models-sync' } });
+    expect(sync.code, sync.stderr).toBe(0);
+    const synced = readBack(runDir);
+    expect(synced.logged_models.map((m) => [m.name, m.status])).toEqual([['student', 'READY'], ['student-float16', 'READY'], ['student-uint8', 'READY']]);
+    expect(synced.logged_models.every((m) => m.artifacts.includes('weights.bin'))).toBe(true);
+    expect(synced.inputs.map((i) => i.name)).toEqual(['synthetic']);
+  });
+
   it('has one validation point per epoch, each at its own step, and the manifest as the source', () => {
     const student = back.val_history['student/val/accuracy'];
     expect(student).toHaveLength(EPOCHS);
