@@ -2,7 +2,7 @@
 // chromium (page and model served by an HTTP server this test starts, tfjs from node_modules instead of the CDN), the
 // Node snippet in its own Node process with plain @tensorflow/tfjs. Both must classify the test split exactly as the
 // run's evaluation of that export did.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlugin, type Dataset } from '@distill/core';
 import synthetic from '../plugins/src/datasets/synthetic.js';
 import { repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
-import { ensureChromium, openHeadless } from './setup/chromium.js';
+import { CHROMIUM_ARGS, ensureChromium } from './setup/chromium.js';
 
 const DATA = { numFeatures: 12, numClasses: 4, samplesPerClass: 120, labelsPerClass: 10 };
 const docs = readFileSync(join(repoRoot, 'docs/deploy.md'), 'utf8');
+
+/** Opens `url` in headless chromium with a throwaway profile; stop it with `kill()` once the page has reported back. */
+function openHeadless(binary: string, url: string): ChildProcess {
+  return spawn(binary, [...CHROMIUM_ARGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'chromium-profile-'))}`, url], { stdio: 'ignore' });
+}
 
 /** The first fenced block of `language` after `heading`. */
 function snippet(heading: string, language: string): string {

@@ -1,31 +1,41 @@
-// A real browser for the tests that load an exported student in one: Debian's chromium, installed with apt-get when
-// missing (as root, like redis-server), run headless with a throwaway profile.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Debian's Chromium for the report tests (and fonts for its text): found at /usr/bin/chromium, or installed with apt-get
+// when missing (as root, as Redis is). Playwright drives it (playwright-core, which downloads no browser of its own).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * Flags for a headless Chromium on a machine without a network: no background connections (update checks, sync,
+ * component downloads), which would otherwise be refused and show up as noise, and no sandbox (tests run as root).
+ */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Finds Debian's chromium, installing the package when it is missing (needs root, or sudo -n, and the apt sources). */
 export function ensureChromium(log: (line: string) => void = () => undefined): string {
-  const found = CANDIDATES.find((path) => existsSync(path));
-  if (found) return found;
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  if (existsSync(CHROMIUM)) return CHROMIUM;
+  const root = process.getuid?.() === 0;
+  const sudo = root ? [] : ['sudo', '-n'];
   log("chromium is missing: installing Debian's chromium with apt-get (once)");
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']]) {
+  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', 'chromium', 'fonts-liberation']]) {
     const command = [...sudo, ...args];
-    const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const result = spawnSync(command[0], command.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (result.error || result.status !== 0) {
-      throw new Error(`the browser tests need chromium and could not install it (${command.join(' ')} failed): install it yourself (apt-get install chromium).\n${result.stderr?.split('\n').slice(-8).join('\n') ?? ''}`);
+      throw new Error(
+        `the report tests need chromium and could not install it (${command.join(' ')} failed${root ? '' : '; not root and sudo -n refused'}): ` +
+          `install it yourself (Debian/Ubuntu: apt-get install chromium), then rerun.\n${result.error?.message ?? ''}${result.stderr.split('\n').slice(-8).join('\n')}`,
+      );
     }
   }
-  const installed = CANDIDATES.find((path) => existsSync(path));
-  if (!installed) throw new Error(`apt-get installed chromium but none of ${CANDIDATES.join(', ')} exists`);
-  return installed;
-}
-
-/** Opens `url` in headless chromium; stop it with `kill()` once the page has reported back. */
-export function openHeadless(binary: string, url: string): ChildProcess {
-  const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
-  return spawn(binary, ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, url], { stdio: 'ignore' });
+  if (!existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} is not there`);
+  return CHROMIUM;
 }

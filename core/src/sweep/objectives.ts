@@ -3,7 +3,8 @@
 // the metric can meet, or contradictory goals are refused before the first trial.
 import type { PointerIssue } from '../manifest/schema-issues.js';
 import { metricIssue, metricRange } from './sweep-metric.js';
-import type { Goal } from './sweep-spec.js';
+
+export type Goal = 'maximize' | 'minimize';
 
 export interface Objective {
   readonly name: string;

@@ -2,7 +2,7 @@
 // is at least as good in every objective and better in one; the front is the trials no other dominates. Constraints
 // come first (Deb's constrained dominance): a feasible trial ranks above every infeasible one. Non-dominated sorting
 // gives every trial its front (0 = the Pareto front), and crowding distance orders trials within a front.
-import type { Goal } from './sweep-spec.js';
+import type { Goal } from './objectives.js';
 
 export interface ScoredPoint {
   /** One value per objective, in the objectives' order. */

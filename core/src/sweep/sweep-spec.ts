@@ -5,10 +5,10 @@ import type { PointerIssue } from '../manifest/schema-issues.js';
 import { toPointer } from '../manifest/json-pointer.js';
 import { describeValue } from '../manifest/describe-value.js';
 import { metricIssue } from './sweep-metric.js';
-import { parseObjectives, type Constraint, type Objective } from './objectives.js';
+import { parseObjectives, type Constraint, type Goal, type Objective } from './objectives.js';
 
 export type SweepMethod = 'grid' | 'random' | 'tpe';
-export type Goal = 'maximize' | 'minimize';
+export type { Goal } from './objectives.js';
 export type Distribution = NonNullable<SweepParameter['distribution']>;
 
 export type ParameterDomain =
