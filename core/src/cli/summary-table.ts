@@ -34,7 +34,7 @@ const EXPORT_MODES = ['float32', 'float16', 'uint16', 'uint8'] as const;
 function exportLines(m: Readonly<Record<string, number>>): string[] {
   const modes = EXPORT_MODES.filter((mode) => m[`export/${mode}/test/accuracy`] !== undefined);
   const lines: string[] = [];
-  const sparsity = m['student/sparsity'];
+  const sparsity = m['student/zeroFraction'];
   if (modes.length === 0) return lines;
   const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(2)}%`);
   const bytes = (v: number | undefined) => (v === undefined ? '-' : Math.round(v).toLocaleString('en-US'));

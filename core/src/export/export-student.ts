@@ -129,7 +129,7 @@ async function studentFileMetrics(student: tf.LayersModel): Promise<Record<strin
     total += values.length;
     for (const v of values) if (v === 0) zeros++;
   }
-  return { 'student/gzipBytes': gzipBytes(new Uint8Array(data)), 'student/sparsity': total ? zeros / total : 0 };
+  return { 'student/gzipBytes': gzipBytes(new Uint8Array(data)), 'student/zeroFraction': total ? zeros / total : 0 };
 }
 
 export function gzipBytes(bytes: Uint8Array): number {

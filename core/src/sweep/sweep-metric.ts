@@ -25,7 +25,7 @@ const EXPORT_PREFIXES = ['deployed', ...['float32', 'float16', 'uint16', 'uint8'
 const EXPORT_NAMES = ['test/accuracy', 'test/loss', 'test/agreement', 'test/studentAgreement', 'accuracyDrop', 'weightBytes', 'gzipBytes', 'latency/batch1Ms', 'latency/batch128Ms'];
 export const COMPRESSION_METRICS: readonly string[] = [
   'student/gzipBytes',
-  'student/sparsity',
+  'student/zeroFraction',
   ...EXPORT_PREFIXES.flatMap((prefix) => EXPORT_NAMES.map((name) => `${prefix}/${name}`)),
 ];
 const ALL_METRICS = [...SWEEP_METRICS, ...COMPRESSION_METRICS];
@@ -47,7 +47,7 @@ export function metricIssue(name: string, earlyTerminate: boolean): { message: s
   if (!ALL_METRICS.includes(name)) {
     // The export metrics are many: the list names them by pattern, the suggestion looks at every one.
     const close = nearest(name, ALL_METRICS);
-    const exported = `student/gzipBytes, student/sparsity, and with export: deployed/<m> and export/<format>/<m> for <m> in ${EXPORT_NAMES.join(', ')}`;
+    const exported = `student/gzipBytes, student/zeroFraction, and with export: deployed/<m> and export/<format>/<m> for <m> in ${EXPORT_NAMES.join(', ')}`;
     const valid = suggestion(name, SWEEP_METRICS).replace(/^did you mean "[^"]*"\? /, '');
     return { message: `unknown metric "${name}"; ${close ? `did you mean "${close}"? ` : ''}${valid}; ${exported}` };
   }

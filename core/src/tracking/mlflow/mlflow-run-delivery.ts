@@ -133,7 +133,7 @@ export class MlflowRunDelivery {
           this.advance(event.seq);
           i++;
         } else if (event.type === 'model' || event.type === 'dataset') {
-          await (event.type === 'model' ? this.logModel(event, signal) : this.logDataset(event, signal));
+          await (event.type === 'model' ? this.logModel(event, event.seq, signal) : this.logDataset(event, signal));
           this.advance(event.seq);
           i++;
         } else if (event.type === 'run-ended') {
@@ -263,34 +263,36 @@ export class MlflowRunDelivery {
   }
 
   /**
-   * A logged model of the run (MLflow 3): created once (a model of this run and name that a lost answer created is
-   * found first), its files uploaded with an MLmodel file, its metrics linked, recorded as the run's output, finalized
-   * READY and, when asked, registered as a new version (again found first when it exists).
+   * A logged model of the run (MLflow 3): created once (when an earlier attempt may have created it, the model of this
+   * run and name is looked for first), its files uploaded with an MLmodel file, its metrics linked and recorded as the
+   * run's output (these at once: every one is safe to repeat), finalized READY and, when asked, registered as a new
+   * version (again looked for first).
    */
-  private async logModel(event: ModelEvent, signal?: AbortSignal): Promise<void> {
+  private async logModel(event: ModelEvent, seq: number, signal?: AbortSignal): Promise<void> {
     const run = this.runInfo!;
     const quote = (text: string) => `'${text.replace(/'/g, "\\'")}'`;
-    const [found] = await this.client.searchLoggedModels(
-      { experimentIds: [run.experiment_id], filter: `source_run_id = ${quote(run.run_id)} AND name = ${quote(event.name)}`, maxResults: 1 },
-      { signal },
-    );
+    const [found] = this.state.modelAttempted === seq
+      ? await this.client.searchLoggedModels(
+        { experimentIds: [run.experiment_id], filter: `source_run_id = ${quote(run.run_id)} AND name = ${quote(event.name)}`, maxResults: 1 },
+        { signal },
+      )
+      : [];
+    if (!found) this.save({ modelAttempted: seq });
     const model = found ?? (await this.client.createLoggedModel(
       { experimentId: run.experiment_id, name: event.name, modelType: event.format, sourceRunId: run.run_id, params: event.params, tags: event.tags },
       { signal },
     ));
     const local = join(this.runDir, event.path);
-    if (existsSync(local)) {
-      for (const file of listFiles(local)) {
-        await this.client.uploadModelArtifact(model, relative(local, file).split('\\').join('/'), this.redactedFile(file), { signal });
-      }
-    } else {
-      this.log.warn(`model ${event.name}: ${event.path} is not in ${this.runDir} any more; its files are not uploaded to MLflow`);
-    }
-    await this.client.uploadModelArtifact(model, 'MLmodel', Buffer.from(mlmodelFile(event, model.model_id, run.run_id)), { signal });
-    if (event.metrics.length > 0) {
-      await this.client.logBatch(run.run_id, { metrics: event.metrics.map(({ key, value, step, timestamp }) => ({ key, value, step, timestamp })), modelId: model.model_id }, { signal });
-    }
-    if (!found) await this.client.logOutputs(run.run_id, [{ modelId: model.model_id, step: event.metrics[0]?.step ?? 0 }], { signal });
+    const files = existsSync(local) ? listFiles(local) : [];
+    if (files.length === 0) this.log.warn(`model ${event.name}: ${event.path} is not in ${this.runDir} any more; its files are not uploaded to MLflow`);
+    await Promise.all([
+      ...files.map((file) => this.client.uploadModelArtifact(model, relative(local, file).split('\\').join('/'), this.redactedFile(file), { signal })),
+      this.client.uploadModelArtifact(model, 'MLmodel', Buffer.from(mlmodelFile(event, model.model_id, run.run_id)), { signal }),
+      event.metrics.length > 0
+        ? this.client.logBatch(run.run_id, { metrics: event.metrics.map(({ key, value, step, timestamp }) => ({ key, value, step, timestamp })), modelId: model.model_id }, { signal })
+        : undefined,
+      found ? undefined : this.client.logOutputs(run.run_id, [{ modelId: model.model_id, step: event.metrics[0]?.step ?? 0 }], { signal }),
+    ]);
     await this.client.finalizeLoggedModel(model.model_id, 'LOGGED_MODEL_READY', { signal });
     if (event.register) await this.registerVersion(event.register, model.model_id, event.tags, signal);
   }
@@ -334,7 +336,7 @@ export class MlflowRunDelivery {
   // ---- progress ----
 
   private advance(seq: number): void {
-    this.save({ deliveredSeq: seq, lastError: undefined });
+    this.save({ deliveredSeq: seq, lastError: undefined, modelAttempted: undefined });
   }
 
   private save(change: Partial<MlflowSyncState>): void {
