@@ -9,6 +9,8 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from './setup/mlflow-server.js';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
+import { MlflowClient, MlflowRunDelivery, RunJournal, resolveMlflowConfig } from '@distill/core/tracking';
+import { FaultProxy } from './setup/fault-proxy.js';
 
 interface LoggedModel {
   model_id: string; name: string; status: string; model_type: string;
@@ -115,6 +117,33 @@ describe('models and data of a run, read back with MLflow\'s Python client', () 
     expect(synced.inputs.map((i) => i.name)).toEqual(['synthetic']);
   });
 
+  it('links one dataset to runs that log it to the same experiment at the same moment (a sweep\'s trials)', async () => {
+    // A proxy holds the dataset inputs back until all of them have arrived, then lets them reach the server together.
+    const proxy = await FaultProxy.start(inject('mlflowUri'));
+    const client = new MlflowClient(resolveMlflowConfig({ trackingUri: proxy.uri }, { HOME: '/nonexistent-home' }));
+    const experimentName = `distill-datasets-race-${Date.now()}`;
+    const dataset = { type: 'dataset' as const, name: 'synthetic', digest: 'race0000race0000', sourceType: 'code', source: '{}', schema: '{}', profile: '{}', context: 'training' };
+    const runDirs = Array.from({ length: 12 }, (_, i) => {
+      const runDir = mkdtempSync(join(tmpdir(), 'race-'));
+      const journal = new RunJournal(runDir);
+      journal.append({ type: 'run-started', runId: `race-${i}-${Date.now()}`, name: 'race', runDir, startTime: Date.now() });
+      journal.append(dataset);
+      return runDir;
+    });
+    const deliveries = runDirs.map((runDir) => MlflowRunDelivery.open(client, runDir, { experimentName }));
+    try {
+      await Promise.all(deliveries.map((d) => d.deliver(readJournalHead(d.runDir))));
+      proxy.inject({ kind: 'gate', count: runDirs.length }, { count: runDirs.length, match: (_, path) => path.endsWith('/runs/log-inputs') });
+      await Promise.all(deliveries.map((d) => d.deliverJournal()));
+    } finally {
+      await proxy.close();
+    }
+    expect(deliveries.map((d) => d.deliveredSeq)).toEqual(runDirs.map(() => 2));
+    const script = 'import mlflow, json, sys; mlflow.set_tracking_uri(sys.argv[1]); print(json.dumps([[d.dataset.digest for d in mlflow.get_run(r).inputs.dataset_inputs] for r in sys.argv[2:]]))';
+    const read = spawnSync(inject('mlflowPython'), ['-c', script, inject('mlflowUri'), ...deliveries.map((d) => d.mlflowRunId!)], { encoding: 'utf8', timeout: 120_000 });
+    expect(JSON.parse(read.stdout)).toEqual(runDirs.map(() => ['race0000race0000']));
+  });
+
   it('has one validation point per epoch, each at its own step, and the manifest as the source', () => {
     const student = back.val_history['student/val/accuracy'];
     expect(student).toHaveLength(EPOCHS);
@@ -125,3 +154,8 @@ describe('models and data of a run, read back with MLflow\'s Python client', () 
     expect(back.source_name).toBe(relative(REPO_ROOT, manifest).startsWith('..') ? manifest : relative(REPO_ROOT, manifest));
   });
 });
+
+/** The run-started event alone: delivering it creates the MLflow run. */
+function readJournalHead(runDir: string) {
+  return readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').slice(0, 1).map((line) => JSON.parse(line));
+}

@@ -257,9 +257,20 @@ export class MlflowRunDelivery {
     }
   }
 
+  /**
+   * The dataset among the run's inputs. Runs logging the same dataset to one experiment at once (a sweep's trials) race
+   * in MLflow's SQL store, which checks for the dataset, then inserts it: the loser's insert breaks the unique key and is
+   * answered 400. The dataset exists then, so the same request, sent again, links it.
+   */
   private async logDataset(event: DatasetEvent, signal?: AbortSignal): Promise<void> {
     const { name, digest, sourceType, source, schema, profile, context } = event;
-    await this.client.logInputs(this.runInfo!.run_id, [{ dataset: { name, digest, source_type: sourceType, source, schema, profile }, context }], { signal });
+    const send = () => this.client.logInputs(this.runInfo!.run_id, [{ dataset: { name, digest, source_type: sourceType, source, schema, profile }, context }], { signal });
+    try {
+      await send();
+    } catch (error) {
+      if (!(error instanceof MlflowRestError && error.status === 400 && /unique|integrity|duplicate/i.test(error.message))) throw error;
+      await send();
+    }
   }
 
   /**
@@ -285,13 +296,17 @@ export class MlflowRunDelivery {
     const local = join(this.runDir, event.path);
     const files = existsSync(local) ? listFiles(local) : [];
     if (files.length === 0) this.log.warn(`model ${event.name}: ${event.path} is not in ${this.runDir} any more; its files are not uploaded to MLflow`);
+    // The files at once (the artifact store), the database writes one after another (a SQLite store locks).
     await Promise.all([
       ...files.map((file) => this.client.uploadModelArtifact(model, relative(local, file).split('\\').join('/'), this.redactedFile(file), { signal })),
       this.client.uploadModelArtifact(model, 'MLmodel', Buffer.from(mlmodelFile(event, model.model_id, run.run_id)), { signal }),
-      event.metrics.length > 0
-        ? this.client.logBatch(run.run_id, { metrics: event.metrics.map(({ key, value, step, timestamp }) => ({ key, value, step, timestamp })), modelId: model.model_id }, { signal })
-        : undefined,
-      found ? undefined : this.client.logOutputs(run.run_id, [{ modelId: model.model_id, step: event.metrics[0]?.step ?? 0 }], { signal }),
+      (async () => {
+        if (event.metrics.length > 0) {
+          const metrics = event.metrics.map(({ key, value, step, timestamp }) => ({ key, value, step, timestamp }));
+          await this.client.logBatch(run.run_id, { metrics, modelId: model.model_id }, { signal });
+        }
+        if (!found) await this.client.logOutputs(run.run_id, [{ modelId: model.model_id, step: event.metrics[0]?.step ?? 0 }], { signal });
+      })(),
     ]);
     await this.client.finalizeLoggedModel(model.model_id, 'LOGGED_MODEL_READY', { signal });
     if (event.register) await this.registerVersion(event.register, model.model_id, event.tags, signal);
