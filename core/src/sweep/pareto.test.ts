@@ -71,7 +71,7 @@ describe('ranking with repeats', () => {
       metrics: { 'student/test/accuracy': accuracy, 'student/weightBytes': bytes }, feasible: true,
     });
     const record = {
-      spec: { metric: { name: 'student/test/accuracy', goal: 'maximize' }, objectives: [{ name: 'student/test/accuracy', goal: 'maximize' }, { name: 'student/weightBytes', goal: 'minimize' }], constraints: [], repeats: 2 },
+      spec: { metric: { name: 'student/test/accuracy', goal: 'maximize' }, metrics: [{ name: 'student/test/accuracy', goal: 'maximize' }, { name: 'student/weightBytes', goal: 'minimize' }], constraints: [], repeats: 2 },
       trials: [trial(1, 1, 0.8, 100), trial(2, 1, 0.9, 100), trial(3, 2, 0.84, 200), trial(4, 2, 0.84, 200), trial(5, 3, 0.7, 100), trial(6, 3, 0.7, 100)],
     } as unknown as SweepRecord;
     const entries = rankedEntries(record);

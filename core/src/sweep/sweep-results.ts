@@ -23,7 +23,7 @@ export interface RankedEntry {
 const ENDED: ReadonlySet<TrialRecord['status']> = new Set(['finished', 'stopped']);
 
 export function objectivesOf(record: Pick<SweepRecord, 'spec'>): { names: string[]; goals: Goal[] } {
-  const objectives = record.spec.objectives ?? [record.spec.metric];
+  const objectives = record.spec.metrics ?? [record.spec.metric];
   return { names: objectives.map((o) => o.name), goals: objectives.map((o) => o.goal) };
 }
 
@@ -61,7 +61,7 @@ export function paretoTrials(record: Pick<SweepRecord, 'spec' | 'trials'>): numb
 
 /** Whether the sweep needs more than one number per trial to rank (several objectives, constraints or repeats). */
 export function isMultiObjective(record: Pick<SweepRecord, 'spec'>): boolean {
-  return (record.spec.objectives?.length ?? 1) > 1 || (record.spec.constraints?.length ?? 0) > 0 || (record.spec.repeats ?? 1) > 1;
+  return (record.spec.metrics?.length ?? 1) > 1 || (record.spec.constraints?.length ?? 0) > 0 || (record.spec.repeats ?? 1) > 1;
 }
 
 function valueOf(trial: TrialRecord, name: string, primary: string): number | null {

@@ -42,7 +42,7 @@ export interface SweepSpec {
   /** The first objective: what early termination judges and what "best" means. */
   readonly metric: { readonly name: string; readonly goal: Goal };
   /** Every objective (`metrics`), or just `metric`. */
-  readonly objectives: readonly Objective[];
+  readonly metrics: readonly Objective[];
   readonly constraints: readonly Constraint[];
   /** Runs of each configuration, with derived seeds. */
   readonly repeats: number;
@@ -93,7 +93,7 @@ export function parseSweepSpec(sweep: Sweep, defaultSeed: number): { spec?: Swee
     spec: {
       method,
       metric,
-      objectives: objectives.objectives,
+      metrics: objectives.objectives,
       constraints: objectives.constraints,
       repeats: sweep.repeats ?? 1,
       parameters,

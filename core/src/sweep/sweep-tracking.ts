@@ -36,7 +36,7 @@ export function sweepInfo(record: SweepRecord): SweepInfo {
     metric: spec.metric,
     ...(isMultiObjective(record) ? { objectives: objectivesOf(record).names.map((name, i) => ({ name, goal: objectivesOf(record).goals[i] })) } : {}),
     description: isMultiObjective(record)
-      ? `Sweep (${spec.method}) over ${spec.parameters.map((p) => p.key).join(', ')}, Pareto front of ${(spec.objectives ?? [spec.metric]).map((o) => `${o.name} (${o.goal})`).join(', ')}${spec.constraints?.length ? ` subject to ${spec.constraints.map((c) => c.text).join(', ')}` : ''}.`
+      ? `Sweep (${spec.method}) over ${spec.parameters.map((p) => p.key).join(', ')}, Pareto front of ${(spec.metrics ?? [spec.metric]).map((o) => `${o.name} (${o.goal})`).join(', ')}${spec.constraints?.length ? ` subject to ${spec.constraints.map((c) => c.text).join(', ')}` : ''}.`
       : `Sweep (${spec.method}) over ${spec.parameters.map((p) => p.key).join(', ')}, ranked by ${spec.metric.name} (${spec.metric.goal}).`,
     params: specParams(record),
     spec,
@@ -71,7 +71,7 @@ function specParams(record: SweepRecord): Record<string, string> {
     'sweep.seed': spec.seed,
     'sweep.runCap': spec.runCap,
     'sweep.earlyTerminate': spec.earlyTerminate,
-    'sweep.metrics': isMultiObjective(record) ? spec.objectives : undefined,
+    'sweep.metrics': isMultiObjective(record) ? spec.metrics : undefined,
     'sweep.constraints': spec.constraints?.length ? spec.constraints.map((c) => c.text) : undefined,
     'sweep.repeats': (spec.repeats ?? 1) > 1 ? spec.repeats : undefined,
     'sweep.manifest': record.baseFile,

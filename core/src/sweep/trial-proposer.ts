@@ -45,7 +45,7 @@ function randomProposer(spec: SweepSpec): TrialProposer {
 const FRESH_ATTEMPTS = 8;
 
 function tpeProposer(spec: SweepSpec): TrialProposer {
-  const sampler = new TpeSampler(spec.parameters, spec.tpe, spec.metric.goal, (spec.objectives ?? [spec.metric]).map((o) => o.goal));
+  const sampler = new TpeSampler(spec.parameters, spec.tpe, spec.metric.goal, (spec.metrics ?? [spec.metric]).map((o) => o.goal));
   return {
     limit: spec.runCap!,
     propose: (index, finished) => {
