@@ -17,13 +17,14 @@ const MAY_IMPORT = {
   manifest: ['plugins', 'backend'],
   evaluation: ['plugins', 'data'],
   training: ['plugins', 'data', 'random', 'schedules', 'losses', 'evaluation'],
+  export: ['plugins', 'manifest', 'io', 'data', 'evaluation'],
   tracking: ['plugins', 'manifest', 'secrets'],
   testing: ['plugins', 'manifest', 'backend', 'random'],
   scaffold: ['plugins', 'manifest'],
-  run: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'losses', 'training', 'evaluation', 'tracking', 'secrets'],
+  run: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'losses', 'training', 'evaluation', 'export', 'tracking', 'secrets'],
   sweep: ['plugins', 'manifest', 'backend', 'random', 'training', 'tracking', 'secrets', 'run'],
   report: ['evaluation', 'tracking', 'run', 'sweep'],
-  cli: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'training', 'tracking', 'secrets', 'run', 'sweep', 'scaffold', 'report'],
+  cli: ['plugins', 'manifest', 'backend', 'io', 'data', 'random', 'schedules', 'training', 'evaluation', 'export', 'tracking', 'secrets', 'run', 'sweep', 'scaffold', 'report'],
 };
 
 const TOP_LEVEL_FILES = '(errors|display-path|version)\\.ts$';

@@ -22,6 +22,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   plugins: { description: 'list the registered plugins by kind, with their params', load: () => import('./plugins-command.js') },
   sweep: { description: 'run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable', load: () => import('./sweep-command.js') },
+  export: {
+    description: "export a run's student again as float16 / uint16 / uint8 weights that stock TensorFlow.js loads, each evaluated on the test split",
+    load: () => import('./export-command.js'),
+  },
   sync: { description: 'send to MLflow whatever local runs have not delivered yet (idempotent: nothing is sent twice)', load: () => import('./sync-command.js') },
   runs: { description: 'list local runs: id, name, status, key metrics, and whether MLflow has them (see distill sync)', load: () => import('./runs-command.js') },
   init: { description: 'start a project of your own, a plugin (TypeScript, with a test) or an experiment manifest', load: () => import('./init-command.js') },

@@ -21,6 +21,7 @@ interface RunOptions extends ManifestOptions {
   quiet?: boolean;
   json?: boolean;
   report?: boolean;
+  registerModel?: string;
 }
 
 export function register(command: Command): void {
@@ -33,6 +34,7 @@ export function register(command: Command): void {
     .option('--quiet', 'no progress or info lines on stderr (warnings still show)')
     .option('--json', 'print summary.json to stdout instead of the table')
     .option('--report', 'write an HTML report of the run (report.html in the run directory) when it ends')
+    .option('--register-model <name>', 'register the shipped student (the first exported variant, else the student) as a new version of this model in the MLflow Model Registry')
     .action(async (file: string, options: RunOptions) => {
       process.exitCode = await runCommand(file, options);
     });
@@ -58,6 +60,7 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
       trainingCache: options.cache ? TrainingCache.fromEnvironment() : undefined,
       // Written before the run ends, so the trackers get it as an artifact (MLflow uploads it).
       finalArtifacts: options.report ? async (runDir) => [writeReport([runDir]).file] : undefined,
+      registerModel: options.registerModel,
     });
     const report = options.report ? reportLine(outcome.runDir) : undefined;
     if (options.json) process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\n`);

@@ -28,5 +28,43 @@ export function formatSummaryTable(summary: RunSummary): string {
   if (m['compression/ratio'] !== undefined) facts.push(`${num(m['compression/ratio'], 1)}× fewer parameters`);
   if (m['speedup/batch1'] !== undefined) facts.push(`${num(m['speedup/batch1'], 1)}× faster at batch 1, ${num(m['speedup/batch128'], 1)}× at batch 128`);
   if (facts.length) lines.push(facts.join('; '));
+  lines.push(...exportLines(m));
   return lines.join('\n');
+}
+
+const EXPORT_MODES = ['float32', 'float16', 'uint16', 'uint8'] as const;
+
+/** The exported variants beside the float32 student: accuracy and its drop, agreement, bytes on disk and gzipped. */
+function exportLines(m: Readonly<Record<string, number>>): string[] {
+  const modes = EXPORT_MODES.filter((mode) => m[`export/${mode}/test/accuracy`] !== undefined);
+  const lines: string[] = [];
+  const sparsity = m['student/zeroFraction'];
+  if (modes.length === 0) return lines;
+  const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(2)}%`);
+  const bytes = (v: number | undefined) => (v === undefined ? '-' : Math.round(v).toLocaleString('en-US'));
+  const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(3));
+  const table = new Table({
+    head: ['student as exported', 'test accuracy', 'change', 'agreement w/ teacher', 'agreement w/ float32', 'weight bytes', 'gzip bytes', 'latency b=1 (ms)'],
+    style: { head: [], border: [] },
+  });
+  table.push(['trained (float32)', pct(m['student/test/accuracy']), '-', pct(m['student/test/agreement']), '-', bytes(m['student/weightBytes']), bytes(m['student/gzipBytes']), ms(m['student/latency/batch1Ms'])]);
+  for (const mode of modes) {
+    const key = (name: string) => m[`export/${mode}/${name}`];
+    const drop = key('accuracyDrop');
+    const change = `${drop <= 0 ? '+' : '-'}${(Math.abs(drop) * 100).toFixed(2)} pts${key('collapsed') === 1 ? ' COLLAPSED' : ''}`;
+    table.push([mode, pct(key('test/accuracy')), change, pct(key('test/agreement')), pct(key('test/studentAgreement')), bytes(key('weightBytes')), bytes(key('gzipBytes')), ms(key('latency/batch1Ms'))]);
+  }
+  lines.push(table.toString());
+  const facts: string[] = [];
+  if (sparsity !== undefined && sparsity > 0) facts.push(`${(sparsity * 100).toFixed(1)}% of the student's weights are zero`);
+  const smallest = modes.reduce((best, mode) => (m[`export/${mode}/gzipBytes`] < m[`export/${best}/gzipBytes`] ? mode : best));
+  if (m['student/gzipBytes']) facts.push(`${smallest}: ${(m['student/weightBytes'] / m[`export/${smallest}/weightBytes`]).toFixed(1)}× smaller weights than float32, ${(m['student/gzipBytes'] / m[`export/${smallest}/gzipBytes`]).toFixed(1)}× gzipped`);
+  for (const mode of modes.filter((mode) => m[`export/${mode}/collapsed`] === 1)) {
+    facts.push(`warning: ${mode} loses ${(m[`export/${mode}/accuracyDrop`] * 100).toFixed(2)} points of test accuracy: this quantization collapses the model`);
+  }
+  for (const mode of modes.filter((mode) => m[`export/${mode}/float32Weights`] > 0)) {
+    facts.push(`${mode}: ${m[`export/${mode}/float32Weights`]} weight(s) kept in float32 (see export/export.json)`);
+  }
+  if (facts.length) lines.push(facts.join('\n'));
+  return lines;
 }

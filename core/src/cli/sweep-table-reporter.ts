@@ -7,6 +7,7 @@ import type { SweepRecord, TrialRecord } from '../sweep/sweep-record.js';
 import type { SweepReporter } from '../sweep/sweep-reporter.js';
 import { COMPACT, formatMetric, formatParam, rankTrials, statusText } from '../sweep/sweep-ranking.js';
 import { shortKeys } from '../sweep/param-labels.js';
+import { isMultiObjective, objectivesOf } from '../sweep/sweep-results.js';
 import { describeEnd, describeTeacher } from './sweep-line-reporter.js';
 
 const REDRAW_MS = 250;
@@ -93,9 +94,12 @@ export class SweepTableReporter implements SweepReporter {
     const done = record.trials.filter((t) => !['pending', 'running'].includes(t.status)).length;
     const running = record.trials.filter((t) => t.status === 'running').length;
     const best = record.best ? `best so far: trial ${record.best.trial}, ${record.spec.metric.name} ${formatMetric(record.best.metric)}` : 'no result yet';
-    const lines = [`sweep ${record.sweepId} (${record.spec.method}): ${done} done, ${running} running · ${best}`];
+    const front = isMultiObjective(record) && record.pareto?.length ? ` · Pareto front: trial${record.pareto.length === 1 ? '' : 's'} ${record.pareto.join(', ')}` : '';
+    const lines = [`sweep ${record.sweepId} (${record.spec.method}): ${done} done, ${running} running · ${best}${front}`];
     if (this.teacher) lines.push(this.teacher);
-    const table = new Table({ head: ['trial', 'params', 'status', 'epoch', record.spec.metric.name, 'best'], style: { head: [], border: [] }, chars: COMPACT });
+    const multi = isMultiObjective(record);
+    const head = multi ? ['trial', 'params', 'status', 'epoch', ...objectivesOf(record).names, 'pareto'] : ['trial', 'params', 'status', 'epoch', record.spec.metric.name, 'best'];
+    const table = new Table({ head, style: { head: [], border: [] }, chars: COMPACT });
     for (const trial of this.visibleTrials()) table.push(this.row(trial));
     lines.push(table.toString(), ...this.messages);
     return lines.join('\n');
@@ -120,6 +124,13 @@ export class SweepTableReporter implements SweepReporter {
     const epoch = trial.status === 'running' && step ? `${step.stage} ${step.epoch + 1}/${step.epochs}` : trial.epoch ? `${trial.epoch}/${trial.epochs ?? '?'}` : '';
     const values = Object.values(trial.history);
     const last = typeof trial.metric === 'number' ? trial.metric : values.at(-1);
+    if (isMultiObjective(this.record)) {
+      const names = objectivesOf(this.record).names;
+      const shown = names.map((name, i) => formatMetric(trial.metrics?.[name] ?? (i === 0 ? last : undefined)));
+      // ★ on the Pareto front so far; ✗ missed a constraint.
+      const mark = this.record.pareto?.includes(trial.trial) ? '★' : trial.feasible === false ? '✗' : '';
+      return [String(trial.trial), params, statusText(trial), epoch, ...shown, mark];
+    }
     const own = values.length ? (this.record.spec.metric.goal === 'maximize' ? Math.max(...values) : Math.min(...values)) : undefined;
     return [String(trial.trial), params, statusText(trial), epoch, formatMetric(last), formatMetric(own)];
   }

@@ -5,6 +5,7 @@ import type { SemanticCheckContext } from '../plugins/semantic-check.js';
 import { ManifestError, type ManifestIssue } from './manifest-error.js';
 import type { LoadedManifest } from './validate-manifest.js';
 import { pluginReferences, siteKind, type PluginReferenceSite } from './plugin-references.js';
+import { pruningLayerIssues } from './compression-issues.js';
 
 /** What the checks may ask for; with several teachers, `teacherNamed` gives a loss the one it names. */
 export interface SemanticChecksContext extends SemanticCheckContext {
@@ -21,6 +22,8 @@ export async function checkSemantics(loaded: LoadedManifest, host: PluginHost, c
       issues.push(loaded.issueAt(`${site.pointer}/params${issue.pointer}`, issue.message, issue.hint));
     }
   }
+  const pruned = loaded.experiment.pruning?.layers;
+  if (pruned) for (const issue of pruningLayerIssues(pruned, await context.student())) issues.push(loaded.issueAt(issue.pointer, issue.message, issue.hint));
   if (issues.length > 0) throw new ManifestError(issues);
 }
 
@@ -33,5 +36,5 @@ function contextFor(site: PluginReferenceSite, context: SemanticChecksContext): 
 
 /** True when some plugin the manifest references has a semantic check. */
 export function hasSemanticChecks(loaded: LoadedManifest, host: PluginHost): boolean {
-  return pluginReferences(loaded.experiment).some((site) => host.registries[siteKind(site, host.registries)].get(String(site.section.type)).check);
+  return Boolean(loaded.experiment.pruning?.layers) || pluginReferences(loaded.experiment).some((site) => host.registries[siteKind(site, host.registries)].get(String(site.section.type)).check);
 }

@@ -11,6 +11,7 @@ import { referenceIssues } from './validate-references.js';
 import { lossWeightIssues } from './loss-weight-issues.js';
 import { issuePlacer } from './place-issues.js';
 import { fromPointer } from './json-pointer.js';
+import { pruningScheduleIssues } from './compression-issues.js';
 import type { ResolvedExperiment } from './resolved-experiment.js';
 
 export interface LoadedManifest {
@@ -45,6 +46,7 @@ export function validateManifest(parsed: ParsedManifest, options: ValidateManife
     ...referenceIssues(value, options.host.registries).map(place),
     ...lossWeightIssues(value).map(place),
   ];
+  if (issues.length === 0) issues.push(...pruningScheduleIssues(value as Parameters<typeof pruningScheduleIssues>[0]).map(place));
   if (issues.length > 0) throw new ManifestError(inFlagOrder(issues, options.overrides ?? []));
   return {
     file: parsed.file,

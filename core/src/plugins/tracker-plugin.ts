@@ -15,13 +15,59 @@ export interface MetricPoint {
 }
 
 export type RunEvent =
-  | { readonly type: 'run-started'; readonly runId: string; readonly name: string; readonly runDir: string; readonly startTime: number; readonly description?: string }
+  | {
+      readonly type: 'run-started';
+      readonly runId: string;
+      readonly name: string;
+      readonly runDir: string;
+      readonly startTime: number;
+      readonly description?: string;
+      /** What the run was started from, as the user would name it (the manifest's path). */
+      readonly source?: string;
+    }
   | { readonly type: 'params'; readonly params: Readonly<Record<string, string>> }
   | { readonly type: 'tags'; readonly tags: Readonly<Record<string, string>> }
   | { readonly type: 'metrics'; readonly points: readonly MetricPoint[] }
   /** `path` is relative to the run directory, where the file already is. */
   | { readonly type: 'artifact'; readonly path: string }
-  | { readonly type: 'run-ended'; readonly status: RunStatus; readonly endTime: number; readonly error?: string };
+  | { readonly type: 'run-ended'; readonly status: RunStatus; readonly endTime: number; readonly error?: string }
+  | ModelEvent
+  | DatasetEvent;
+
+/**
+ * A model the run produced: its files (a directory of the run, already written), the metrics that describe it (the
+ * same points the run logged), and, with `register`, the registered model it becomes a new version of.
+ */
+export interface ModelEvent {
+  readonly type: 'model';
+  /** Unique within the run: `student`, `student-uint8`, … */
+  readonly name: string;
+  /** Directory relative to the run directory (`student`, `export/uint8`). */
+  readonly path: string;
+  /** How the files are laid out: `tfjs-layers` (model.json + weights). */
+  readonly format: string;
+  readonly metrics: readonly MetricPoint[];
+  readonly params: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly register?: string;
+}
+
+/** A dataset the run read: what identifies it (a digest of its content), where it comes from, and its schema. */
+export interface DatasetEvent {
+  readonly type: 'dataset';
+  readonly name: string;
+  /** At most 36 characters. */
+  readonly digest: string;
+  readonly sourceType: string;
+  /** JSON saying where the data comes from. */
+  readonly source: string;
+  /** JSON: the inputs' and targets' types and shapes. */
+  readonly schema: string;
+  /** JSON: sizes of the splits, number of classes. */
+  readonly profile: string;
+  /** How the run used it (`training`). */
+  readonly context: string;
+}
 
 /** An event as the run journal (`events.jsonl`) holds it: numbered from 1 in the order it happened. */
 export type RecordedEvent = RunEvent & { readonly seq: number };
@@ -70,6 +116,8 @@ export interface SweepInfo {
   readonly createdAt: string;
   readonly method: string;
   readonly metric: { readonly name: string; readonly goal: 'minimize' | 'maximize' };
+  /** Every objective, when the sweep has several (the first is `metric`). */
+  readonly objectives?: readonly { readonly name: string; readonly goal: 'minimize' | 'maximize' }[];
   /** One line saying what the sweep searches. */
   readonly description: string;
   /** Flat `key → value` settings of the sweep (`sweep.method`, `sweep.parameters.<path>`, …). */
@@ -85,6 +133,8 @@ export interface SweepProgress {
   /** Trials that ended so far (the step of the sweep's curves). */
   readonly ended: number;
   readonly best?: { readonly trial: number; readonly value: number; readonly runId?: string; readonly params: Readonly<Record<string, string>> };
+  /** The trials on the Pareto front of the objectives so far (sweeps with several objectives or constraints). */
+  readonly pareto?: readonly { readonly trial: number; readonly runId?: string }[];
   /** Files to attach when the sweep ends: `trials.csv`, `sweep.json`. */
   readonly files: readonly string[];
 }

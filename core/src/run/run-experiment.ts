@@ -2,7 +2,7 @@
 // the teacher is untrained) → student stage → baseline → test evaluation → saved models → summary, with every
 // measurement journaled in the run directory and handed to the trackers as it happens.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import type { RunStatus } from '../plugins/tracker-plugin.js';
 import type { LoadedManifest } from '../manifest/validate-manifest.js';
@@ -27,10 +27,17 @@ import { prepareRun, type PreparedRun } from './pipeline/prepare-run.js';
 import { StagePipeline } from './pipeline/stage-pipeline.js';
 import type { RunnerHooks } from './pipeline/run-stage.js';
 import { evaluateOnTest, sourceScorer } from './final-evaluation.js';
+import type { Scorer } from '../evaluation/evaluate-split.js';
+import type { DistillModel } from '../plugins/model-plugin.js';
 import { writeEvaluationFile } from '../evaluation/evaluation-file.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TrainingCache } from './cache/training-cache.js';
 import { lossVariableEntries } from './loss-variables.js';
+import { withPruning } from '../training/pruning.js';
+import { exportStudent, type ExportedVariant } from '../export/export-student.js';
+import { loggedModels } from '../export/logged-models.js';
+import { datasetInput } from '../tracking/dataset-input.js';
+import { displayPath } from '../display-path.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -56,6 +63,8 @@ export interface RunRequest {
   readonly hooks?: Partial<Omit<RunnerHooks, 'metrics' | 'onEpochEnd' | 'checkpoint'>>;
   /** Files made from the finished run directory (the HTML report), recorded as artifacts before the run ends. */
   readonly finalArtifacts?: (runDir: string) => Promise<readonly string[]>;
+  /** Registered model (MLflow Model Registry) that the shipped student becomes a new version of. */
+  readonly registerModel?: string;
 }
 
 export interface RunOutcome {
@@ -108,9 +117,10 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
     run: { runId, runDir, name: experiment.name },
   });
   const recorder = new RunRecorder(runDir, [tracker], log);
-  await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description });
+  await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description, source: displayPath(loaded.file) });
   await recorder.params(flattenManifest(recorded));
   await recorder.tags({ ...runTags(experiment, host, backend, prepared.teachers), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
+  await recorder.record(datasetInput(experiment.dataset, prepared.dataset));
 
   const artifacts = [manifestFile];
   const pipeline = new StagePipeline(prepared, {
@@ -142,7 +152,7 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
 async function train(request: RunRequest, pipeline: StagePipeline, recorder: RunRecorder, runDir: string, artifacts: string[]): Promise<Record<string, number>> {
   const { prepared } = pipeline;
   const hooks: RunnerHooks = { ...request.hooks, ...stageHooks(recorder, request.progress, request.signal, request.onEpochEnd) };
-  await pipeline.runAll(hooks);
+  await pipeline.runAll(withStudentPruning(hooks, prepared));
 
   const teachers = prepared.teachers.map((t) => ({ name: t.name, label: t.label, ...(t.model ? { model: t.model } : { scorer: sourceScorer(t.source!) }) }));
   const baseline = pipeline.baselineModel;
@@ -151,17 +161,53 @@ async function train(request: RunRequest, pipeline: StagePipeline, recorder: Run
   artifacts.push(...(await saveModelFiles(prepared.student.model, join(runDir, 'student'))));
   const lossVariables = lossVariableEntries(prepared);
   if (lossVariables.length) artifacts.push(...(await saveVariables(lossVariables, join(runDir, 'student'), 'loss-variables')));
+  const variants = await exportVariants(request, prepared, teachers, runDir, metrics, artifacts);
   const stages = pipeline.results;
+  const last = lastStudentStage(pipeline);
+  const timestamp = Date.now();
+  const points = Object.entries(metrics).map(([key, value]) => ({ key, value, step: last?.steps ?? 0, epoch: (last?.epochs ?? 1) - 1, timestamp }));
+  await recorder.metrics(points);
+  for (const model of loggedModels({ points, runId: basename(runDir), variants, register: request.registerModel })) await recorder.record(model);
+  // In summary.json only: each stage logged its last validation at the epoch it was measured, once.
   for (const stage of Object.keys(stages)) {
     for (const [key, value] of Object.entries(stages[stage].lastValidation)) metrics[`${stage}/val/${key}`] = value;
   }
-  const last = lastStudentStage(pipeline);
-  const timestamp = Date.now();
-  // A stage's last validation is recorded again at that stage's last step and epoch (not the student's): its curve
-  // keeps one point per epoch. The test metrics go at the last distillation stage's last step.
-  const at = (key: string): { steps: number; epochs: number } => (key.includes('/val/') && stages[key.split('/val/')[0]]) || last || { steps: 0, epochs: 1 };
-  await recorder.metrics(Object.entries(metrics).map(([key, value]) => ({ key, value, step: at(key).steps, epoch: at(key).epochs - 1, timestamp })));
   return metrics;
+}
+
+/**
+ * With the manifest's `pruning`, the last distillation stage prunes the student (its masks re-applied after every
+ * optimizer step); every other stage runs with the hooks as they are.
+ */
+function withStudentPruning(hooks: RunnerHooks, prepared: PreparedRun): RunnerHooks {
+  const pruning = prepared.experiment.pruning;
+  const plan = prepared.plans.filter((p) => p.kind === 'distill').at(-1);
+  if (!pruning || !plan) return hooks;
+  const pruned = withPruning(hooks, prepared.student.model, pruning, plan.epochs);
+  return {
+    ...hooks,
+    afterStep: (state) => (state.stage === plan.name ? pruned.afterStep!(state) : hooks.afterStep?.(state)),
+    onEpochEnd: (stage, epoch, metrics) => (stage === plan.name ? pruned.onEpochEnd!(stage, epoch, metrics) : hooks.onEpochEnd?.(stage, epoch, metrics) ?? Promise.resolve()),
+  };
+}
+
+/** The exported variants of the manifest's `export`, each evaluated like the student; their metrics join `metrics`. */
+async function exportVariants(
+  request: RunRequest,
+  prepared: PreparedRun,
+  teachers: readonly { model?: DistillModel; scorer?: Scorer }[],
+  runDir: string,
+  metrics: Record<string, number>,
+  artifacts: string[],
+): Promise<ExportedVariant[] | undefined> {
+  const settings = prepared.experiment.export;
+  if (!settings) return undefined;
+  const reference = teachers[0];
+  const teacher = reference?.model?.model ?? reference?.scorer;
+  const exported = await exportStudent({ student: prepared.student.model, ...(teacher ? { teacher } : {}), test: prepared.splits.test, layout: prepared.layout, runDir, settings, log: request.log });
+  Object.assign(metrics, exported.metrics);
+  artifacts.push(...exported.files);
+  return exported.variants;
 }
 
 /** The result of the last distillation stage: the final metrics are recorded at its last step. */

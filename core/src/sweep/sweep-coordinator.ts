@@ -15,6 +15,9 @@ import type { EpochDecision, EpochReport, TeacherTask, TrialExecutor, TrialObser
 import type { SweepReporter } from './sweep-reporter.js';
 import type { SweepStore } from './sweep-store.js';
 import type { TrialRecord } from './sweep-record.js';
+import { isMultiObjective, objectivesOf, rankedEntries } from './sweep-results.js';
+import { satisfies } from './objectives.js';
+import { deriveSeed } from '../random/seeded-random.js';
 
 /** What every trial's task has in common. */
 export interface TaskTemplate {
@@ -106,7 +109,13 @@ export class SweepCoordinator {
   }
 
   private hasWork(): boolean {
-    return this.options.store.record.trials.some((t) => t.status === 'pending') || this.options.store.record.trials.length < this.proposer.limit;
+    return this.options.store.record.trials.some((t) => t.status === 'pending') || this.configurations() < this.proposer.limit;
+  }
+
+  /** Configurations proposed so far: trials, or with `repeats` the distinct configurations they run. */
+  private configurations(): number {
+    const { trials, spec } = this.options.store.record;
+    return (spec.repeats ?? 1) > 1 ? new Set(trials.map((t) => t.config)).size : trials.length;
   }
 
   /** A pending trial (resume), else a new proposal, else nothing: the sweep has proposed all it will. */
@@ -114,17 +123,33 @@ export class SweepCoordinator {
     const record = this.options.store.record;
     const pending = record.trials.find((t) => t.status === 'pending');
     if (pending) return pending;
-    if (record.trials.length >= this.proposer.limit) return undefined;
-    const index = record.trials.length;
-    const trial: TrialRecord = { trial: index + 1, params: this.proposer.propose(index, this.observations()), status: 'pending', history: {} };
-    record.trials.push(trial);
-    return trial;
+    const index = this.configurations();
+    if (index >= this.proposer.limit) return undefined;
+    const params = this.proposer.propose(index, this.observations());
+    const repeats = record.spec.repeats ?? 1;
+    // With repeats, a configuration is run once per derived seed, each run a trial of its own.
+    const baseSeed = typeof this.options.base.seed === 'number' ? this.options.base.seed : 42;
+    const added = Array.from({ length: repeats }, (_, r): TrialRecord => ({
+      trial: record.trials.length + r + 1,
+      params,
+      status: 'pending',
+      history: {},
+      ...(repeats > 1 ? { config: index + 1, repeat: r + 1, seed: deriveSeed(baseSeed, `repeat:${r + 1}`) } : {}),
+    }));
+    record.trials.push(...added);
+    return added[0];
   }
 
   private observations(): Observation[] {
-    return this.options.store.record.trials
-      .filter((t) => (t.status === 'finished' || t.status === 'stopped') && typeof t.metric === 'number')
-      .map((t) => ({ params: t.params, value: t.metric as number }));
+    const record = this.options.store.record;
+    if (!isMultiObjective(record)) {
+      return record.trials
+        .filter((t) => (t.status === 'finished' || t.status === 'stopped') && typeof t.metric === 'number')
+        .map((t) => ({ params: t.params, value: t.metric as number }));
+    }
+    return rankedEntries(record)
+      .filter((e) => e.front !== undefined)
+      .map((e) => ({ params: e.params, value: e.values[0] as number, values: e.values as number[], feasible: e.feasible }));
   }
 
   private async runOne(trial: TrialRecord): Promise<void> {
@@ -137,6 +162,7 @@ export class SweepCoordinator {
       this.end(trial, { status: 'FAILED', runId: trial.runId!, metrics: {}, stoppedEarly: false, error: `invalid trial manifest: ${issues.join('; ')}`, durationMs: 0 });
       return;
     }
+    if (trial.seed !== undefined) built.manifest.seed = trial.seed;
     trial.epochs = (built.manifest.training as { epochs?: number } | undefined)?.epochs;
     store.save();
     reporter.trialStarted(trial);
@@ -168,7 +194,7 @@ export class SweepCoordinator {
     trial.status = 'running';
     trial.startedAt = new Date().toISOString();
     trial.history = {};
-    for (const key of ['metric', 'epoch', 'stoppedEarly', 'error', 'endedAt', 'durationMs'] as const) delete trial[key];
+    for (const key of ['metric', 'metrics', 'feasible', 'epoch', 'stoppedEarly', 'error', 'endedAt', 'durationMs'] as const) delete trial[key];
     this.histories.delete(trial.trial);
   }
 
@@ -177,6 +203,7 @@ export class SweepCoordinator {
     const metric = outcome.metrics[store.record.spec.metric.name];
     trial.status = outcome.status === 'KILLED' ? 'killed' : outcome.status === 'FAILED' ? 'failed' : trial.stoppedEarly ? 'stopped' : 'finished';
     if (outcome.status === 'FINISHED') trial.metric = typeof metric === 'number' && Number.isFinite(metric) ? metric : null;
+    if (outcome.status === 'FINISHED' && isMultiObjective(store.record)) this.recordObjectives(trial, outcome.metrics);
     if (outcome.error) trial.error = outcome.error;
     // The record names the run that produced the result: its id and directory always agree.
     trial.runId = outcome.runId;
@@ -189,6 +216,15 @@ export class SweepCoordinator {
     store.save();
     reporter.trialEnded(trial);
     this.options.onTrialEnded?.();
+  }
+
+  /** Every objective and constrained metric of an ended trial, and whether it met the constraints. */
+  private recordObjectives(trial: TrialRecord, metrics: Readonly<Record<string, number>>): void {
+    const constraints = this.options.store.record.spec.constraints ?? [];
+    const names = [...new Set([...objectivesOf(this.options.store.record).names, ...constraints.map((c) => c.metric)])];
+    const values = Object.fromEntries(names.map((name) => [name, typeof metrics[name] === 'number' && Number.isFinite(metrics[name]) ? metrics[name] : null]));
+    trial.metrics = values;
+    trial.feasible = constraints.every((c) => satisfies(c, values[c.metric]));
   }
 
   private observer(trial: TrialRecord): TrialObserver {

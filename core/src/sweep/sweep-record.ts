@@ -23,6 +23,14 @@ export interface TrialRecord {
   runDir?: string;
   /** The sweep metric when the trial ended (null: the run did not measure it). */
   metric?: number | null;
+  /** Every objective and constrained metric when the trial ended (null: not measured). */
+  metrics?: Record<string, number | null>;
+  /** Whether the trial met every constraint. */
+  feasible?: boolean;
+  /** With `repeats`: the configuration (from 1) this trial is a run of, which run (from 1), and its seed. */
+  config?: number;
+  repeat?: number;
+  seed?: number;
   /** The sweep metric after each epoch (epochs counted from 1), when it is a validation metric. */
   history: Record<string, number>;
   /** Progress of the stage the metric comes from: last epoch reported, and how many it has. */
@@ -60,6 +68,8 @@ export interface SweepRecord {
   tracking?: TrackingTarget & { state: Record<string, string> };
   trials: TrialRecord[];
   best?: { trial: number; params: Assignment; metric: number; runDir?: string };
+  /** The trials on the Pareto front of the objectives (feasible ones only; with repeats, every run of a front configuration). */
+  pareto?: number[];
   error?: string;
 }
 

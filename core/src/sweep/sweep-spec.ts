@@ -5,9 +5,10 @@ import type { PointerIssue } from '../manifest/schema-issues.js';
 import { toPointer } from '../manifest/json-pointer.js';
 import { describeValue } from '../manifest/describe-value.js';
 import { metricIssue } from './sweep-metric.js';
+import { parseObjectives, type Constraint, type Goal, type Objective } from './objectives.js';
 
 export type SweepMethod = 'grid' | 'random' | 'tpe';
-export type Goal = 'maximize' | 'minimize';
+export type { Goal } from './objectives.js';
 export type Distribution = NonNullable<SweepParameter['distribution']>;
 
 export type ParameterDomain =
@@ -38,7 +39,13 @@ export interface TpeSpec {
 
 export interface SweepSpec {
   readonly method: SweepMethod;
+  /** The first objective: what early termination judges and what "best" means. */
   readonly metric: { readonly name: string; readonly goal: Goal };
+  /** Every objective (`metrics`), or just `metric`. */
+  readonly metrics: readonly Objective[];
+  readonly constraints: readonly Constraint[];
+  /** Runs of each configuration, with derived seeds. */
+  readonly repeats: number;
   readonly parameters: readonly SweepParameterSpec[];
   readonly runCap?: number;
   readonly concurrency?: number;
@@ -56,15 +63,28 @@ export const TPE_DEFAULTS: TpeSpec = { startupTrials: 10, candidates: 24, gamma:
 export function parseSweepSpec(sweep: Sweep, defaultSeed: number, stages: readonly string[] = ['student']): { spec?: SweepSpec; issues: PointerIssue[] } {
   const issues: PointerIssue[] = [];
   const method = sweep.method ?? 'grid';
-  const metric = { name: sweep.metric?.name ?? 'student/val/accuracy', goal: sweep.metric?.goal ?? 'maximize' };
+  const given = { name: sweep.metric?.name ?? 'student/val/accuracy', goal: sweep.metric?.goal ?? 'maximize' };
+  const objectives = parseObjectives(sweep.metrics ?? [given], sweep.constraints ?? [], stages);
+  const metric = objectives.objectives[0];
   const parameters: SweepParameterSpec[] = [];
   for (const [key, raw] of Object.entries(sweep.parameters)) {
     const parsed = parseParameter(key, raw, method);
     if ('issue' in parsed) issues.push(parsed.issue);
     else parameters.push(parsed.parameter);
   }
-  const nameIssue = metricIssue(metric.name, Boolean(sweep.earlyTerminate), stages);
-  if (nameIssue) issues.push({ pointer: '/metric/name', ...nameIssue });
+  if (sweep.metrics) {
+    issues.push(...objectives.issues);
+    if (sweep.earlyTerminate && sweep.metrics.length > 1) {
+      issues.push({ pointer: '/earlyTerminate', message: `earlyTerminate judges one metric, and this sweep has ${sweep.metrics.length} objectives`, hint: 'remove earlyTerminate, or keep a single metric' });
+    } else if (sweep.earlyTerminate) {
+      const issue = metricIssue(metric.name, true, stages);
+      if (issue) issues.push({ pointer: '/metrics/0/name', ...issue });
+    }
+  } else {
+    issues.push(...objectives.issues.filter((issue) => issue.pointer.startsWith('/constraints')));
+    const nameIssue = metricIssue(metric.name, Boolean(sweep.earlyTerminate), stages);
+    if (nameIssue) issues.push({ pointer: '/metric/name', ...nameIssue });
+  }
   if (method !== 'grid' && sweep.runCap === undefined) {
     issues.push({ pointer: '', message: `missing "runCap": method "${method}" proposes trials until it has run that many` });
   }
@@ -73,6 +93,9 @@ export function parseSweepSpec(sweep: Sweep, defaultSeed: number, stages: readon
     spec: {
       method,
       metric,
+      metrics: objectives.objectives,
+      constraints: objectives.constraints,
+      repeats: sweep.repeats ?? 1,
       parameters,
       ...(sweep.runCap !== undefined ? { runCap: sweep.runCap } : {}),
       ...(sweep.concurrency !== undefined ? { concurrency: sweep.concurrency } : {}),

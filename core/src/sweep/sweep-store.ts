@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { formatSweepRecord, SWEEP_FILE, TRIALS_CSV, writeAtomically, type SweepRecord } from './sweep-record.js';
 import { formatTrialsCsv } from './trials-csv.js';
 import { bestTrial } from './sweep-ranking.js';
+import { paretoTrials } from './sweep-results.js';
 import { redactDeep } from '../secrets/redact.js';
 
 export class SweepStore {
@@ -23,6 +24,7 @@ export class SweepStore {
     this.record.updatedAt = new Date().toISOString();
     this.record.best = bestTrial(this.record);
     if (!this.record.best) delete this.record.best;
+    this.record.pareto = paretoTrials(this.record);
     // Trial errors may quote a server's answer: secrets never reach the sweep directory.
     const record = redactDeep(this.record);
     writeAtomically(join(this.dir, SWEEP_FILE), formatSweepRecord(record));

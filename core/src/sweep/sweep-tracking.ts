@@ -8,6 +8,7 @@ import type { SweepInfo, SweepProgress, SweepTracking } from '../plugins/tracker
 import { publicTarget, type TrackingTarget } from '../tracking/tracking-target.js';
 import { SWEEP_FILE, TRIALS_CSV, type SweepRecord } from './sweep-record.js';
 import { formatParam } from './sweep-ranking.js';
+import { isMultiObjective, objectivesOf } from './sweep-results.js';
 
 /** The tracker's record of the sweep, or undefined when its tracker keeps none (or could not open it: warned). */
 export async function openSweepTracking(
@@ -33,7 +34,10 @@ export function sweepInfo(record: SweepRecord): SweepInfo {
     createdAt: record.createdAt,
     method: spec.method,
     metric: spec.metric,
-    description: `Sweep (${spec.method}) over ${spec.parameters.map((p) => p.key).join(', ')}, ranked by ${spec.metric.name} (${spec.metric.goal}).`,
+    ...(isMultiObjective(record) ? { objectives: objectivesOf(record).names.map((name, i) => ({ name, goal: objectivesOf(record).goals[i] })) } : {}),
+    description: isMultiObjective(record)
+      ? `Sweep (${spec.method}) over ${spec.parameters.map((p) => p.key).join(', ')}, Pareto front of ${(spec.metrics ?? [spec.metric]).map((o) => `${o.name} (${o.goal})`).join(', ')}${spec.constraints?.length ? ` subject to ${spec.constraints.map((c) => c.text).join(', ')}` : ''}.`
+      : `Sweep (${spec.method}) over ${spec.parameters.map((p) => p.key).join(', ')}, ranked by ${spec.metric.name} (${spec.metric.goal}).`,
     params: specParams(record),
     spec,
   };
@@ -52,6 +56,9 @@ export function sweepProgress(record: SweepRecord, sweepDir: string, extraFiles:
     ...(best
       ? { best: { trial: best.trial, value: best.metric, ...(bestRun ? { runId: bestRun } : {}), params: Object.fromEntries(Object.entries(best.params).map(([k, v]) => [k, formatParam(v)])) } }
       : {}),
+    ...(isMultiObjective(record)
+      ? { pareto: (record.pareto ?? []).map((trial) => ({ trial, ...(record.trials.find((t) => t.trial === trial)?.runId ? { runId: record.trials.find((t) => t.trial === trial)!.runId } : {}) })) }
+      : {}),
     files: [join(sweepDir, TRIALS_CSV), join(sweepDir, SWEEP_FILE), ...extraFiles],
   };
 }
@@ -65,6 +72,9 @@ function specParams(record: SweepRecord): Record<string, string> {
     'sweep.seed': spec.seed,
     'sweep.runCap': spec.runCap,
     'sweep.earlyTerminate': spec.earlyTerminate,
+    'sweep.metrics': isMultiObjective(record) ? spec.metrics : undefined,
+    'sweep.constraints': spec.constraints?.length ? spec.constraints.map((c) => c.text) : undefined,
+    'sweep.repeats': (spec.repeats ?? 1) > 1 ? spec.repeats : undefined,
     'sweep.manifest': record.baseFile,
   };
   for (const p of spec.parameters) {

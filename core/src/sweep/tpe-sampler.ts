@@ -3,11 +3,15 @@
 // trials' values and g(x) to the bad ones' (Parzen estimators over the declared distribution, in log space for the
 // log distributions; smoothed counts for `values`); candidates are drawn from l and the one with the highest
 // l(x) / g(x) — the expected improvement under TPE's model — is proposed.
+// With several objectives (or constraints) it is multi-objective TPE (Ozaki et al., 2020): the good trials are the
+// best fronts of a constrained non-dominated sort (infeasible trials last), the last front cut by crowding distance
+// (NSGA-II's tie-break) rather than by hypervolume contribution; the densities are the same.
 import type { SeededRandom } from '../random/seeded-random.js';
 import { ParzenEstimator } from './parzen-estimator.js';
 import { domainBounds, quantize } from './search-space.js';
 import type { Assignment, Goal, ParameterDomain, SweepParameterSpec, TpeSpec } from './sweep-spec.js';
 import type { Observation } from './observation.js';
+import { crowdingDistances, frontRanks } from './pareto.js';
 
 type RangeDomain = ParameterDomain & { kind: 'range' };
 
@@ -16,6 +20,8 @@ export class TpeSampler {
     private readonly parameters: readonly SweepParameterSpec[],
     private readonly settings: TpeSpec,
     private readonly goal: Goal,
+    /** Every objective's goal, for observations with several values. */
+    private readonly goals: readonly Goal[] = [goal],
   ) {}
 
   propose(observations: readonly Observation[], random: SeededRandom): Assignment {
@@ -27,10 +33,25 @@ export class TpeSampler {
 
   /** The best ceil(gamma · n) trials (at least one) are good. */
   split(observations: readonly Observation[]): { good: Observation[]; bad: Observation[] } {
+    if (observations.some((o) => o.values !== undefined || o.feasible === false)) return this.splitByFronts(observations);
     const sign = this.goal === 'maximize' ? -1 : 1;
     const sorted = [...observations].sort((a, b) => sign * a.value - sign * b.value);
     const count = Math.max(1, Math.ceil(this.settings.gamma * sorted.length));
     return { good: sorted.slice(0, count), bad: sorted.slice(count) };
+  }
+
+  /** Constrained non-dominated sorting, crowding distance within a front; the first ceil(gamma · n) are good. */
+  private splitByFronts(observations: readonly Observation[]): { good: Observation[]; bad: Observation[] } {
+    const points = observations.map((o) => ({ values: o.values ?? [o.value], feasible: o.feasible ?? true }));
+    const ranks = frontRanks(points, this.goals);
+    const crowding = new Array<number>(observations.length).fill(0);
+    for (const rank of new Set(ranks)) {
+      const members = ranks.flatMap((r, i) => (r === rank ? [i] : []));
+      crowdingDistances(members.map((i) => points[i].values)).forEach((d, k) => (crowding[members[k]] = d));
+    }
+    const order = observations.map((_, i) => i).sort((a, b) => ranks[a] - ranks[b] || crowding[b] - crowding[a] || a - b);
+    const count = Math.max(1, Math.ceil(this.settings.gamma * observations.length));
+    return { good: order.slice(0, count).map((i) => observations[i]), bad: order.slice(count).map((i) => observations[i]) };
   }
 
   private proposeValue(domain: ParameterDomain, good: unknown[], bad: unknown[], random: SeededRandom): unknown {

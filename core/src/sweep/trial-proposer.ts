@@ -49,13 +49,26 @@ export function methodCaveat(spec: SweepSpec): string | undefined {
   );
 }
 
+// Proposals already run are drawn again (another seed) this many times before a random configuration is taken instead:
+// on a small discrete space TPE's densities would otherwise keep proposing the configuration it likes best.
+const FRESH_ATTEMPTS = 8;
+
 function tpeProposer(spec: SweepSpec): TrialProposer {
-  const sampler = new TpeSampler(spec.parameters, spec.tpe, spec.metric.goal);
+  const sampler = new TpeSampler(spec.parameters, spec.tpe, spec.metric.goal, (spec.metrics ?? [spec.metric]).map((o) => o.goal));
   return {
     limit: spec.runCap!,
     propose: (index, finished) => {
       const usable = finished.filter((o) => Number.isFinite(o.value));
       if (usable.length < spec.tpe.startupTrials) return randomSample(spec, index);
+      const seen = new Set(finished.map((o) => JSON.stringify(o.params)));
+      for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
+        const proposal = sampler.propose(usable, seededRandom(deriveSeed(spec.seed, attempt === 0 ? `sweep-tpe:${index}` : `sweep-tpe:${index}:${attempt}`)));
+        if (!seen.has(JSON.stringify(proposal))) return proposal;
+      }
+      for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
+        const proposal = sampleAssignment(spec.parameters, seededRandom(deriveSeed(spec.seed, `sweep-tpe-fresh:${index}:${attempt}`)));
+        if (!seen.has(JSON.stringify(proposal))) return proposal;
+      }
       return sampler.propose(usable, seededRandom(deriveSeed(spec.seed, `sweep-tpe:${index}`)));
     },
   };

@@ -48,7 +48,7 @@ export class MlflowSweepRun implements SweepTracking {
         experimentId,
         runName,
         startTime: Date.parse(sweep.createdAt),
-        tags: { ...runStartTags({ runName, description: sweep.description }), [SWEEP_ID_TAG]: sweep.sweepId, 'distill.sweep.method': sweep.method, 'distill.sweep.metric': sweep.metric.name },
+        tags: { ...runStartTags({ runName, description: sweep.description }), [SWEEP_ID_TAG]: sweep.sweepId, 'distill.sweep.method': sweep.method, 'distill.sweep.metric': sweep.metric.name, ...(sweep.objectives ? { 'distill.sweep.metrics': sweep.objectives.map((o) => `${o.name} (${o.goal})`).join(', ') } : {}) },
       });
       const parent = new MlflowSweepRun(client, run.info, sweep, warnings);
       await client.logBatch(run.info.run_id, { params: Object.entries(sweep.params).map(([key, value]) => ({ key, value })) });
@@ -93,9 +93,14 @@ export class MlflowSweepRun implements SweepTracking {
       const timestamp = Date.now();
       const counts = ['finished', 'stopped', 'failed'].map((status) => ({ key: `trials/${status}`, value: progress.counts[status] ?? 0, step, timestamp }));
       const best = progress.best;
+      const pareto = progress.pareto;
       await this.client.logBatch(this.info.run_id, {
-        metrics: [...counts, ...(best ? [{ key: `best/${this.sweep.metric.name}`, value: best.value, step, timestamp }] : [])],
-        tags: best ? bestTags(best) : [],
+        metrics: [
+          ...counts,
+          ...(best ? [{ key: `best/${this.sweep.metric.name}`, value: best.value, step, timestamp }] : []),
+          ...(pareto ? [{ key: 'pareto/size', value: pareto.length, step, timestamp }] : []),
+        ],
+        tags: [...(best ? bestTags(best) : []), ...(pareto ? paretoTags(pareto) : [])],
       });
     });
   }
@@ -118,6 +123,14 @@ export class MlflowSweepRun implements SweepTracking {
   private enqueue(call: () => Promise<void>): void {
     this.queue = this.queue.then(call).catch((error: unknown) => this.warnings.warn(`MLflow: parent run ${this.info.run_id}: ${(error as Error).message}`));
   }
+}
+
+/** The Pareto front so far: its trial numbers and their local run ids, comma-separated. */
+function paretoTags(pareto: NonNullable<SweepProgress['pareto']>): MlflowKeyValue[] {
+  return [
+    { key: 'distill.sweep.pareto', value: pareto.map((p) => p.trial).join(',') },
+    { key: 'distill.sweep.paretoRuns', value: pareto.map((p) => p.runId ?? '').join(',') },
+  ];
 }
 
 function bestTags(best: NonNullable<SweepProgress['best']>): MlflowKeyValue[] {

@@ -33,8 +33,10 @@ const paramsSchema = {
 // Past this many queued events the queue is dropped and the sender reads the journal instead (it has them all).
 const MAX_QUEUED_EVENTS = 50_000;
 const KILLED_FLUSH_LIMIT_MS = 5000;
-// A run's end that waits longer than this for the server says so, and for how long it will wait.
-const SAY_WAITING_AFTER_MS = 1000;
+// A run's end that waits longer than this (or half its flush timeout, when shorter) for the server says so, and for how
+// long it will wait. A run delivers its logged models at its end, a few requests each: a healthy but busy server takes
+// a second or two.
+const SAY_WAITING_AFTER_MS = 3000;
 
 interface SenderOptions {
   readonly flushTimeoutMs: number;
@@ -107,7 +109,7 @@ export class MlflowTracker implements Tracker {
     // Ctrl-C means "stop now": a killed run waits at most a few seconds for a slow server.
     const limit = this.killed ? Math.min(this.options.flushTimeoutMs, KILLED_FLUSH_LIMIT_MS) : this.options.flushTimeoutMs;
     const deadline = Date.now() + limit;
-    const sayWaiting = this.ended ? setTimeout(() => this.sayWaiting(deadline), SAY_WAITING_AFTER_MS) : undefined;
+    const sayWaiting = this.ended ? setTimeout(() => this.sayWaiting(deadline), Math.min(SAY_WAITING_AFTER_MS, limit / 2)) : undefined;
     sayWaiting?.unref();
     try {
       await this.waitForDelivery(deadline);

@@ -60,6 +60,8 @@ export interface Experiment {
    * @minItems 1
    */
   stages?: [Stage, ...Stage[]];
+  pruning?: Pruning;
+  export?: Export;
   tracking?: TrackerReference;
   sweep?: Sweep;
 }
@@ -248,6 +250,66 @@ export interface Trainable {
   freeze: string[];
 }
 /**
+ * Magnitude pruning of the student during its stage: the smallest weights of each pruned kernel are set to zero, more of them at each update, following a polynomial schedule; the masks are re-applied after every optimizer step, and the epochs after `endEpoch` fine-tune the pruned student.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Pruning".
+ */
+export interface Pruning {
+  /**
+   * Fraction of zeros at `startEpoch`.
+   */
+  initialSparsity?: number;
+  /**
+   * Fraction of zeros from `endEpoch` on.
+   */
+  finalSparsity: number;
+  /**
+   * When pruning starts, in epochs of the student stage (fractions allowed).
+   */
+  startEpoch?: number;
+  /**
+   * When the final sparsity is reached, in epochs (default: one epoch before the end, so the last epoch fine-tunes with the masks fixed).
+   */
+  endEpoch?: number;
+  /**
+   * Optimizer steps between mask updates.
+   */
+  frequency?: number;
+  /**
+   * Exponent of the polynomial schedule: s(t) = final + (initial - final) * (1 - t)^power, t from 0 at startEpoch to 1 at endEpoch.
+   */
+  power?: number;
+  /**
+   * layer: each kernel reaches the sparsity on its own; global: one magnitude threshold over every pruned kernel (layers with smaller weights lose more).
+   */
+  scope?: 'layer' | 'global';
+  /**
+   * Layers whose kernels are pruned (default: every layer with a `kernel`). Biases are never pruned.
+   *
+   * @minItems 1
+   */
+  layers?: [string, ...string[]];
+}
+/**
+ * Exported variants of the student, in the TensorFlow.js layout that stock `tf.loadLayersModel` reads, each evaluated on the test split like the student.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Export".
+ */
+export interface Export {
+  /**
+   * Weight formats to export, each to `export/<format>/`: float32 (as trained), float16, or affine per-tensor uint16 / uint8 (value = q * scale + min). The first is the one you ship: its metrics are also reported as `deployed/...`.
+   *
+   * @minItems 1
+   */
+  quantize: ['float32' | 'float16' | 'uint16' | 'uint8', ...('float32' | 'float16' | 'uint16' | 'uint8')[]];
+  /**
+   * A variant whose test accuracy falls more than this below the float32 student's is reported as collapsed (a warning and a marked row).
+   */
+  maxAccuracyDrop?: number;
+}
+/**
  * This interface was referenced by `Experiment`'s JSON-Schema
  * via the `definition` "TrackerReference".
  */
@@ -279,6 +341,29 @@ export interface Sweep {
     name: string;
     goal?: 'maximize' | 'minimize';
   };
+  /**
+   * Several objectives at once (instead of `metric`): trials are ranked by Pareto dominance, the first metric breaking ties, and the Pareto front is marked. With method tpe, a multi-objective TPE.
+   *
+   * @minItems 1
+   */
+  metrics?: [
+    {
+      name: string;
+      goal: 'maximize' | 'minimize';
+    },
+    ...{
+      name: string;
+      goal: 'maximize' | 'minimize';
+    }[]
+  ];
+  /**
+   * Conditions a trial must meet to be ranked above those that do not, and to be on the Pareto front: `<metric> <= <number>` (or <, >=, >), e.g. "student/parameters <= 50000".
+   */
+  constraints?: string[];
+  /**
+   * Runs each configuration this many times with derived seeds; configurations are ranked by the mean of the repeats (reported as mean ± std).
+   */
+  repeats?: number;
   /**
    * Search space, keyed by manifest path as `--set` writes it (`losses.0.params.temperature`). Paths joined by commas take their values together: `"losses.0.weight,losses.1.weight": { "values": [[0.9, 0.1], [0.5, 0.5]] }`.
    */

@@ -9,6 +9,8 @@ export interface WireMetric {
   readonly value: WireDouble;
   readonly timestamp: number;
   readonly step: number;
+  /** Links the point to a logged model as well as to the run. */
+  readonly model_id?: string;
 }
 
 export interface WireKeyValue {

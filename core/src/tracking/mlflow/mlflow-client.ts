@@ -18,7 +18,7 @@ import { MLFLOW_LIMITS, truncateValue } from './mlflow-limits.js';
 import { chunkLogBatch, type WireKeyValue, type WireMetric } from './chunk-log-batch.js';
 import { artifactPathToUrl, resolveArtifactRoot } from './artifact-uri.js';
 import { redactCredentials } from '../../secrets/redact.js';
-import type { MlflowExperiment, MlflowFileInfo, MlflowKeyValue, LogBatchInput, MlflowMetric, MlflowRunStatus, MlflowRun, MlflowRunInfo } from './mlflow-types.js';
+import type { MlflowDataset, MlflowExperiment, MlflowFileInfo, MlflowKeyValue, LogBatchInput, MlflowLoggedModel, MlflowMetric, MlflowRunStatus, MlflowRun, MlflowRunInfo } from './mlflow-types.js';
 
 const API = '/api/2.0/mlflow';
 
@@ -166,11 +166,11 @@ export class MlflowClient {
    * Logs any number of metrics, params and tags, in as many requests as MLflow's limits need, sent in order.
    * Keys are sanitized; param values over 6000 and tag values over 8000 characters are cut (ending in "...").
    */
-  async logBatch(runId: string, batch: LogBatchInput, options?: RequestOptions): Promise<void> {
+  async logBatch(runId: string, batch: LogBatchInput & { modelId?: string }, options?: RequestOptions): Promise<void> {
     const chunks = chunkLogBatch({
       params: prepareParams(batch.params ?? []),
       tags: prepareTags(batch.tags ?? []),
-      metrics: (batch.metrics ?? []).map(toWireMetric),
+      metrics: (batch.metrics ?? []).map((metric) => ({ ...toWireMetric(metric), ...(batch.modelId ? { model_id: batch.modelId } : {}) })),
     });
     for (const chunk of chunks) await this.post('/runs/log-batch', { run_id: runId, ...chunk }, options);
   }
@@ -190,6 +190,93 @@ export class MlflowClient {
       pageToken = answer.next_page_token || undefined;
     } while (pageToken);
     return metrics;
+  }
+
+  // ---- inputs, outputs and logged models (MLflow 3) ----
+
+  /** Datasets the run used (`context`: the `mlflow.data.context` input tag, e.g. "training"). */
+  async logInputs(runId: string, datasets: readonly { dataset: MlflowDataset; context?: string }[], options?: RequestOptions): Promise<void> {
+    await this.post('/runs/log-inputs', {
+      run_id: runId,
+      datasets: datasets.map(({ dataset, context }) => ({ dataset, tags: context ? [{ key: 'mlflow.data.context', value: context }] : [] })),
+    }, options);
+  }
+
+  /** Records models as outputs of the run (the run page's "Logged models"). */
+  async logOutputs(runId: string, models: readonly { modelId: string; step: number }[], options?: RequestOptions): Promise<void> {
+    await this.post('/runs/outputs', { run_id: runId, models: models.map((m) => ({ model_id: m.modelId, step: Math.trunc(m.step) })) }, options);
+  }
+
+  /** Not idempotent: sent once (see `searchLoggedModels` to find one a lost answer created). */
+  async createLoggedModel(
+    input: { experimentId: string; name: string; modelType?: string; sourceRunId?: string; params?: Readonly<Record<string, string>>; tags?: Readonly<Record<string, string>> },
+    options: RequestOptions = {},
+  ): Promise<MlflowLoggedModel> {
+    const answer = await this.post<{ model: RawLoggedModel }>('/logged-models', {
+      experiment_id: input.experimentId,
+      name: input.name,
+      model_type: input.modelType,
+      source_run_id: input.sourceRunId,
+      params: prepareParams(Object.entries(input.params ?? {}).map(([key, value]) => ({ key, value }))),
+      tags: prepareTags(input.tags ?? {}),
+    }, { maxRetries: 0, ...options });
+    return toLoggedModel(answer.model);
+  }
+
+  async finalizeLoggedModel(modelId: string, status: 'LOGGED_MODEL_READY' | 'LOGGED_MODEL_UPLOAD_FAILED', options?: RequestOptions): Promise<MlflowLoggedModel> {
+    const path = `/logged-models/${encodeURIComponent(modelId)}`;
+    const answer = await this.request<{ model: RawLoggedModel }>({
+      method: 'PATCH', url: `${this.config.trackingUri}${API}${path}`, endpoint: `${API}/logged-models/{model_id}`, json: { model_id: modelId, status }, ...options,
+    });
+    return toLoggedModel(answer.model);
+  }
+
+  async getLoggedModel(modelId: string, options?: RequestOptions): Promise<MlflowLoggedModel> {
+    const path = `/logged-models/${encodeURIComponent(modelId)}`;
+    const answer = await this.request<{ model: RawLoggedModel }>({ method: 'GET', url: `${this.config.trackingUri}${API}${path}`, endpoint: `${API}/logged-models/{model_id}`, ...options });
+    return toLoggedModel(answer.model);
+  }
+
+  /** Logged models matching `filter` (e.g. `source_run_id = '…' AND name = 'student'`); the first page. */
+  async searchLoggedModels(input: { experimentIds: readonly string[]; filter?: string; maxResults?: number }, options?: RequestOptions): Promise<MlflowLoggedModel[]> {
+    const answer = await this.post<{ models?: RawLoggedModel[] }>('/logged-models/search', {
+      experiment_ids: input.experimentIds, filter: input.filter, max_results: input.maxResults,
+    }, options);
+    return (answer.models ?? []).map(toLoggedModel);
+  }
+
+  /** Uploads bytes to `artifactPath` under a logged model's artifact root. */
+  async uploadModelArtifact(model: MlflowLoggedModel, artifactPath: string, data: Uint8Array, options?: RequestOptions): Promise<void> {
+    const url = artifactPathToUrl(resolveArtifactRoot(model.artifact_uri, this.config.trackingUri), artifactPath);
+    await this.transport.send({ method: 'PUT', url, endpoint: new URL(url).pathname, body: data, ...options });
+  }
+
+  // ---- model registry ----
+
+  /** The registered model, created when missing (a concurrent creator winning the race is fine). */
+  async ensureRegisteredModel(name: string, options?: RequestOptions): Promise<void> {
+    try {
+      await this.post('/registered-models/create', { name }, options);
+    } catch (error) {
+      if (!isMlflowRestError(error, RESOURCE_ALREADY_EXISTS)) throw error;
+    }
+  }
+
+  /** A new version of registered model `name` from a logged model; returns its version number. Not idempotent. */
+  async createModelVersion(
+    input: { name: string; modelId: string; source: string; runId?: string; tags?: Readonly<Record<string, string>> },
+    options: RequestOptions = {},
+  ): Promise<string> {
+    const answer = await this.post<{ model_version: { version: string } }>('/model-versions/create', {
+      name: input.name, source: input.source, run_id: input.runId, model_id: input.modelId, tags: prepareTags(input.tags ?? {}),
+    }, { maxRetries: 0, ...options });
+    return String(answer.model_version.version);
+  }
+
+  /** Versions of registered models matching `filter` (`name = '…' AND run_id = '…'`). */
+  async searchModelVersions(filter: string, options?: RequestOptions): Promise<{ name: string; version: string; tags: MlflowKeyValue[] }[]> {
+    const answer = await this.get<{ model_versions?: { name: string; version: string; tags?: MlflowKeyValue[] }[] }>('/model-versions/search', { filter, max_results: 1000 }, options);
+    return (answer.model_versions ?? []).map((v) => ({ name: v.name, version: String(v.version), tags: v.tags ?? [] }));
   }
 
   // ---- artifacts (through the server's artifact proxy) ----
@@ -301,6 +388,12 @@ interface RawMetric { key: string; value: unknown; timestamp?: number | string; 
 interface RawExperiment extends Omit<MlflowExperiment, 'tags'> { tags?: MlflowKeyValue[] }
 interface RawRunInfo extends MlflowRunInfo { run_uuid?: string }
 interface RawRun { info: RawRunInfo; data?: { metrics?: RawMetric[]; params?: MlflowKeyValue[]; tags?: MlflowKeyValue[] } }
+
+interface RawLoggedModel { info: MlflowLoggedModel }
+
+function toLoggedModel(raw: RawLoggedModel): MlflowLoggedModel {
+  return raw.info;
+}
 
 function toMetric(raw: RawMetric): MlflowMetric {
   return { key: raw.key, value: decodeMetricValue(raw.value), timestamp: Number(raw.timestamp ?? 0), step: Number(raw.step ?? 0) };

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RecordedEvent } from '../../plugins/tracker-plugin.js';
+import type { DatasetEvent, ModelEvent, RecordedEvent } from '../../plugins/tracker-plugin.js';
 import type { WarnSink } from '../../plugins/run-services.js';
 import { UserError } from '../../errors.js';
 import { readJournal } from '../run-journal.js';
@@ -100,7 +100,7 @@ export class MlflowRunDelivery {
     this.start = start;
     if (this.state.startTags) return;
     const runName = this.state.runName ?? start.name;
-    this.save({ startTags: runStartTags({ runName, description: start.description }) });
+    this.save({ startTags: runStartTags({ runName, description: start.description, source: start.source }) });
   }
 
   /** Delivers everything in the journal after `deliveredSeq`; returns how many events were sent. */
@@ -127,6 +127,10 @@ export class MlflowRunDelivery {
         await this.ensureRun(signal);
         if (event.type === 'artifact') {
           await this.uploadArtifact(event.path, signal);
+          this.advance(event.seq);
+          i++;
+        } else if (event.type === 'model' || event.type === 'dataset') {
+          await (event.type === 'model' ? this.logModel(event, event.seq, signal) : this.logDataset(event, signal));
           this.advance(event.seq);
           i++;
         } else if (event.type === 'run-ended') {
@@ -196,7 +200,7 @@ export class MlflowRunDelivery {
   private async findOrCreateRun(experimentId: string, start: RunStarted, signal?: AbortSignal): Promise<MlflowRunInfo> {
     const runName = this.state.runName ?? start.name;
     const tags = {
-      ...(this.state.startTags ?? runStartTags({ runName, description: start.description })),
+      ...(this.state.startTags ?? runStartTags({ runName, description: start.description, source: start.source })),
       ...this.redactedRecord(this.state.extraTags ?? {}),
       'mlflow.runName': runName,
       [DISTILL_RUN_ID_TAG]: start.runId,
@@ -250,6 +254,69 @@ export class MlflowRunDelivery {
     }
   }
 
+  /**
+   * The dataset among the run's inputs. Runs logging the same dataset to one experiment at once (a sweep's trials) race
+   * in MLflow's SQL store, which checks for the dataset, then inserts it: the loser's insert breaks the unique key and is
+   * answered 400. The dataset exists then, so the same request, sent again, links it.
+   */
+  private async logDataset(event: DatasetEvent, signal?: AbortSignal): Promise<void> {
+    const { name, digest, sourceType, source, schema, profile, context } = event;
+    const send = () => this.client.logInputs(this.runInfo!.run_id, [{ dataset: { name, digest, source_type: sourceType, source, schema, profile }, context }], { signal });
+    try {
+      await send();
+    } catch (error) {
+      if (!(error instanceof MlflowRestError && error.status === 400 && /unique|integrity|duplicate/i.test(error.message))) throw error;
+      await send();
+    }
+  }
+
+  /**
+   * A logged model of the run (MLflow 3): created once (when an earlier attempt may have created it, the model of this
+   * run and name is looked for first), its files uploaded with an MLmodel file, its metrics linked and recorded as the
+   * run's output (these at once: every one is safe to repeat), finalized READY and, when asked, registered as a new
+   * version (again looked for first).
+   */
+  private async logModel(event: ModelEvent, seq: number, signal?: AbortSignal): Promise<void> {
+    const run = this.runInfo!;
+    const quote = (text: string) => `'${text.replace(/'/g, "\\'")}'`;
+    const [found] = this.state.modelAttempted === seq
+      ? await this.client.searchLoggedModels(
+        { experimentIds: [run.experiment_id], filter: `source_run_id = ${quote(run.run_id)} AND name = ${quote(event.name)}`, maxResults: 1 },
+        { signal },
+      )
+      : [];
+    if (!found) this.save({ modelAttempted: seq });
+    const model = found ?? (await this.client.createLoggedModel(
+      { experimentId: run.experiment_id, name: event.name, modelType: event.format, sourceRunId: run.run_id, params: event.params, tags: event.tags },
+      { signal },
+    ));
+    const local = join(this.runDir, event.path);
+    const files = existsSync(local) ? listFiles(local) : [];
+    if (files.length === 0) this.log.warn(`model ${event.name}: ${event.path} is not in ${this.runDir} any more; its files are not uploaded to MLflow`);
+    // The files at once (the artifact store), the database writes one after another (a SQLite store locks).
+    await Promise.all([
+      ...files.map((file) => this.client.uploadModelArtifact(model, relative(local, file).split('\\').join('/'), this.redactedFile(file), { signal })),
+      this.client.uploadModelArtifact(model, 'MLmodel', Buffer.from(mlmodelFile(event, model.model_id, run.run_id)), { signal }),
+      (async () => {
+        if (event.metrics.length > 0) {
+          const metrics = event.metrics.map(({ key, value, step, timestamp }) => ({ key, value, step, timestamp }));
+          await this.client.logBatch(run.run_id, { metrics, modelId: model.model_id }, { signal });
+        }
+        if (!found) await this.client.logOutputs(run.run_id, [{ modelId: model.model_id, step: event.metrics[0]?.step ?? 0 }], { signal });
+      })(),
+    ]);
+    await this.client.finalizeLoggedModel(model.model_id, 'LOGGED_MODEL_READY', { signal });
+    if (event.register) await this.registerVersion(event.register, model.model_id, event.tags, signal);
+  }
+
+  private async registerVersion(name: string, modelId: string, tags: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<void> {
+    const runId = this.runInfo!.run_id;
+    await this.client.ensureRegisteredModel(name, { signal });
+    const existing = await this.client.searchModelVersions(`name = '${name.replace(/'/g, "\\'")}' AND run_id = '${runId}'`, { signal });
+    if (existing.length > 0) return;
+    await this.client.createModelVersion({ name, modelId, source: `models:/${modelId}`, runId, tags }, { signal });
+  }
+
   private async endRun(event: Extract<RecordedEvent, { type: 'run-ended' }>, signal?: AbortSignal): Promise<void> {
     if (event.error) {
       const error = this.client.redact(event.error);
@@ -281,12 +348,27 @@ export class MlflowRunDelivery {
   // ---- progress ----
 
   private advance(seq: number): void {
-    this.save({ deliveredSeq: seq, lastError: undefined });
+    this.save({ deliveredSeq: seq, lastError: undefined, modelAttempted: undefined });
   }
 
   private save(change: Partial<MlflowSyncState>): void {
     this.state = writeMlflowState(this.runDir, { ...this.state, ...change });
   }
+}
+
+/** MLflow's description of a model directory: its flavor and where it comes from. */
+function mlmodelFile(event: ModelEvent, modelId: string, runId: string): string {
+  return [
+    `artifact_path: ${event.path}`,
+    'flavors:',
+    '  tfjs:',
+    `    format: ${event.format}`,
+    '    model_json: model.json',
+    `model_id: ${modelId}`,
+    `run_id: ${runId}`,
+    `utc_time_created: '${new Date().toISOString().replace('T', ' ').replace('Z', '')}'`,
+    '',
+  ].join('\n');
 }
 
 function takeDataGroup(events: readonly RecordedEvent[], from: number): DataEvent[] {

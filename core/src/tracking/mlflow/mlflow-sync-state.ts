@@ -22,6 +22,8 @@ export interface MlflowSyncState {
   readonly artifactUri?: string;
   /** Every journal event up to this `seq` is in MLflow. */
   readonly deliveredSeq: number;
+  /** A `model` event whose logged model may have been created by an attempt that did not finish (looked for before creating it again). */
+  readonly modelAttempted?: number;
   /** The last delivery failure, credentials masked; cleared by the next success. */
   readonly lastError?: string;
   readonly updatedAt: string;

@@ -11,7 +11,7 @@ import { redactCredentials } from '../../secrets/redact.js';
 export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export interface TransportRequest {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Absolute URL (built by the client from the tracking URI; never carries credentials). */
   readonly url: string;
   /** The path, for error messages. */

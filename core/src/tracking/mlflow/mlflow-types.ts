@@ -62,3 +62,23 @@ export interface LogBatchInput {
   readonly params?: readonly MlflowKeyValue[];
   readonly tags?: readonly MlflowKeyValue[];
 }
+
+/** A model logged to an experiment (MLflow 3's logged models), as `logged-models` answers. */
+export interface MlflowLoggedModel {
+  readonly model_id: string;
+  readonly experiment_id: string;
+  readonly name: string;
+  readonly artifact_uri: string;
+  readonly status?: string;
+  readonly source_run_id?: string;
+}
+
+/** A dataset as `runs/log-inputs` takes it. */
+export interface MlflowDataset {
+  readonly name: string;
+  readonly digest: string;
+  readonly source_type: string;
+  readonly source: string;
+  readonly schema?: string;
+  readonly profile?: string;
+}

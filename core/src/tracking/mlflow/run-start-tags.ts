@@ -6,6 +6,8 @@ import { userInfo } from 'node:os';
 export interface RunStartTagsInput {
   readonly runName: string;
   readonly description?: string;
+  /** What the run was started from (the manifest's path); default: the script that runs. */
+  readonly source?: string;
   readonly cwd?: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly argv?: readonly string[];
@@ -16,7 +18,7 @@ export function runStartTags(input: RunStartTagsInput): Record<string, string> {
   const tags: Record<string, string> = {
     'mlflow.runName': input.runName,
     'mlflow.user': currentUser(env),
-    'mlflow.source.name': (input.argv ?? process.argv)[1] ?? 'distill',
+    'mlflow.source.name': input.source ?? (input.argv ?? process.argv)[1] ?? 'distill',
     'mlflow.source.type': 'LOCAL',
   };
   const commit = git(['rev-parse', 'HEAD'], input.cwd);
