@@ -9,6 +9,7 @@ import { initBackend } from '../backend/select-backend.js';
 import { loadModelFiles } from '../io/model-files.js';
 import { saveQuantizedModel } from './quantized-model-files.js';
 import { exportStudent } from './export-student.js';
+import { inMemorySource } from '../data/in-memory-source.js';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -57,7 +58,7 @@ describe('exportStudent', () => {
     const runDir = mkdtempSync(join(tmpdir(), 'distill-export-'));
     const before = tf.memory().numTensors;
     const outcome = await exportStudent({
-      student: m, test, inputShape: [4], runDir, settings: { quantize: ['uint8', 'float16'], maxAccuracyDrop: 0.05 },
+      student: m, test: inMemorySource(test), layout: { inputShape: [4], inputDtype: 'float32', numClasses: 3, task: 'multiclass' }, runDir, settings: { quantize: ['uint8', 'float16'], maxAccuracyDrop: 0.05 },
       log: { info: () => undefined, warn: (message) => warnings.push(message) },
     });
     expect(tf.memory().numTensors).toBe(before);
