@@ -1,6 +1,6 @@
 // Registers, for the wasm backend, the kernels a training step needs that tfjs-backend-wasm 4.x lacks, computes
 // slowly or computes wrongly: convolution filter and input gradients (im2col + the wasm matmul), depthwise
-// convolution gradients, the max-pooling gradient, Tile (in every batch normalization's gradient), and
+// convolution gradients, the max- and average-pooling gradients, Tile (in every batch normalization's gradient), and
 // UnsortedSegmentSum (the gradient of a gather, i.e. of an Embedding layer). Installed by startWasmBackend, after
 // the matmul transpose fix, whose fast paths the convolution gradients use.
 import * as tf from '@tensorflow/tfjs';
@@ -8,6 +8,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { avgPoolGradWasmConfig } from '../avg-pool-grad.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { WASM } from './wasm-heap.js';
@@ -19,6 +20,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  avgPoolGradWasmConfig,
   tileConfig,
   unsortedSegmentSumConfig,
 ];
