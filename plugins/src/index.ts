@@ -21,6 +21,7 @@ import exponential from './schedulers/exponential.js';
 import cosine from './schedulers/cosine.js';
 import mlflowTracker from './trackers/mlflow.js';
 import { localTracker } from './trackers/local.js';
+import word from './tokenizers/word.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
@@ -32,6 +33,7 @@ export const builtinPlugins: PluginDefinition[] = [
   ...[constant, step, exponential, cosine],
   localTracker,
   mlflowTracker,
+  word,
 ];
 
 export default pluginModule(`${name}@${version}`, builtinPlugins, version);

@@ -33,8 +33,11 @@ export class RunComponents {
   }
 
   async dataset(): Promise<Dataset> {
-    const { type, params } = this.experiment.dataset as Reference;
-    const built = await this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.services);
+    const { type, params, tokenizer: tokenizerReference } = this.experiment.dataset as Reference & { tokenizer?: Reference };
+    const tokenizer = tokenizerReference
+      ? await this.host.registries.tokenizer.build(tokenizerReference.type, tokenizerReference.params ?? {}, this.context('/dataset/tokenizer'), this.services)
+      : undefined;
+    const built = await this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset', tokenizer ? { tokenizer } : {}), this.services);
     checkDatasetContract(built, type);
     return built;
   }
@@ -82,7 +85,11 @@ function datasetInfo(dataset: DatasetInfo): DatasetInfo {
 }
 
 function dtypeAndTask(dataset: DatasetInfo): Partial<DatasetInfo> {
-  return { ...(dataset.inputDtype ? { inputDtype: dataset.inputDtype } : {}), ...(dataset.task ? { task: dataset.task } : {}) };
+  return {
+    ...(dataset.inputDtype ? { inputDtype: dataset.inputDtype } : {}),
+    ...(dataset.task ? { task: dataset.task } : {}),
+    ...(dataset.vocabularySize ? { vocabularySize: dataset.vocabularySize } : {}),
+  };
 }
 
 /** Log names of the loss terms: the manifest's `name`, else the type, with `-2`, `-3` for repeats. */
