@@ -2,12 +2,18 @@
 // params that encoded the training data, so the student can be given new text encoded the same way.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FittedTokenizer } from '../plugins/tokenizer-plugin.js';
 
 export const TOKENIZER_JSON = 'tokenizer.json';
 
+/** What is saved of a fitted tokenizer (the plugin point's `FittedTokenizer`; io imports no plugin point). */
+export interface SavedTokenizer {
+  readonly vocabularySize: number;
+  readonly sequenceLength: number;
+  state(): object;
+}
+
 /** Writes `dir/tokenizer.json`; returns its path. */
-export function writeTokenizerFile(dir: string, tokenizer: FittedTokenizer): string {
+export function writeTokenizerFile(dir: string, tokenizer: SavedTokenizer): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, TOKENIZER_JSON);
   const state = tokenizer.state();
