@@ -167,7 +167,7 @@ describe('distill schema', () => {
     expect(type.stderr).toBe('unknown loss "feature-mes"; did you mean "feature-mse"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence\n');
     expect(type.code).toBe(2);
     const kind = await runCli(['schema', '--kind', 'losses', '--type', 'x']);
-    expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker.");
+    expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer.");
     expect(kind.code).toBe(2);
   });
 
