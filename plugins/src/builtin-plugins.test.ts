@@ -20,7 +20,7 @@ describe('built-in plugins', () => {
     expect(registries.optimizer.names()).toEqual(['adam', 'rmsprop', 'sgd']);
     expect(registries.scheduler.names()).toEqual(['constant', 'cosine', 'exponential', 'step']);
     expect(registries.tracker.names()).toEqual(['local', 'mlflow']);
-    expect(registries.tokenizer.names()).toEqual(['word']);
+    expect(registries.tokenizer.names()).toEqual(['char-ngram', 'word']);
   });
 
   it.each(builtinPlugins.map((plugin) => [`${plugin.kind} ${plugin.name}`, plugin] as const))(

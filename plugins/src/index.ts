@@ -26,6 +26,7 @@ import cosine from './schedulers/cosine.js';
 import mlflowTracker from './trackers/mlflow.js';
 import { localTracker } from './trackers/local.js';
 import word from './tokenizers/word.js';
+import charNgram from './tokenizers/char-ngram.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
@@ -38,6 +39,7 @@ export const builtinPlugins: PluginDefinition[] = [
   localTracker,
   mlflowTracker,
   word,
+  charNgram,
 ];
 
 export default pluginModule(`${name}@${version}`, builtinPlugins, version);

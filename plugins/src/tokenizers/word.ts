@@ -1,6 +1,7 @@
 // The `word` tokenizer: words (runs of letters and digits) and single punctuation marks, a vocabulary of the most
 // frequent ones in the training texts, and fixed-length ids (0 pads, 1 is any token outside the vocabulary).
-import { definePlugin, PAD_ID, UNKNOWN_ID, type FittedTokenizer, type Tokenizer } from '@distill/core';
+import { definePlugin, type FittedTokenizer, type Tokenizer } from '@distill/core';
+import { fittedTokenizer, learnVocabulary } from './vocabulary.js';
 
 const paramsSchema = {
   type: 'object',
@@ -36,32 +37,9 @@ export function wordTokens(text: string, params: Pick<WordTokenizerParams, 'lowe
   return source.match(params.punctuation ? WORDS_AND_MARKS : WORDS) ?? [];
 }
 
-/** The vocabulary learned from training texts: `['', '<unk>', ...tokens by count, then by token]`. */
-export function learnVocabulary(texts: readonly string[], params: WordTokenizerParams): string[] {
-  const counts = new Map<string, number>();
-  for (const text of texts) for (const token of wordTokens(text, params)) counts.set(token, (counts.get(token) ?? 0) + 1);
-  const kept = [...counts]
-    .filter(([, count]) => count >= params.minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, params.maxVocabulary)
-    .map(([token]) => token);
-  return ['', '<unk>', ...kept];
-}
-
-/** A tokenizer over a known vocabulary (learned, or read back from `student/tokenizer.json`). */
+/** A word tokenizer over a known vocabulary (learned, or read back from `student/tokenizer.json`). */
 export function fittedWordTokenizer(vocabulary: readonly string[], params: WordTokenizerParams): FittedTokenizer {
-  const ids = new Map(vocabulary.map((token, id) => [token, id]));
-  return {
-    vocabularySize: vocabulary.length,
-    sequenceLength: params.sequenceLength,
-    encode: (text) => {
-      const out = new Int32Array(params.sequenceLength).fill(PAD_ID);
-      const tokens = wordTokens(text, params);
-      for (let i = 0; i < Math.min(tokens.length, out.length); i++) out[i] = ids.get(tokens[i]) ?? UNKNOWN_ID;
-      return out;
-    },
-    state: () => ({ type: 'word', params: { ...params }, vocabulary: [...vocabulary] }),
-  };
+  return fittedTokenizer('word', vocabulary, (text) => wordTokens(text, params), { ...params });
 }
 
 export default definePlugin({
@@ -73,6 +51,6 @@ export default definePlugin({
     'texts become sequenceLength int32 ids, 0 padding, 1 unknown.',
   paramsSchema,
   create: (params): Tokenizer => ({
-    fit: (texts) => fittedWordTokenizer(learnVocabulary(texts, params), params),
+    fit: (texts) => fittedWordTokenizer(learnVocabulary(texts.map((text) => wordTokens(text, params)), params), params),
   }),
 });
