@@ -39,6 +39,7 @@ export class RunComponents {
       : undefined;
     const built = await this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset', tokenizer ? { tokenizer } : {}), this.services);
     checkDatasetContract(built, type);
+    if (tokenizer && !built.tokenizer) this.services.warnings?.warn(`/dataset/tokenizer: dataset plugin "${type}" does not use a tokenizer; "${tokenizerReference!.type}" is ignored`);
     return built;
   }
 
