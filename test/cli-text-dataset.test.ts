@@ -84,6 +84,15 @@ describe('text dataset: bad input is refused with its file and line', () => {
       new RegExp(`^${manifest}:${line}:${column}: /student/params/vocabularySize: the dataset's vocabulary has \\d+ token ids, more than the embedding's 5 rows; hint: raise vocabularySize to \\d+`),
     );
   });
+
+  it('sequences of another length than the teacher expects, at /teacher/params/sequenceLength', async () => {
+    const manifest = textManifest('messages.jsonl');
+    const result = await runCli(['validate', manifest, '--set', 'teacher.params.sequenceLength=16']);
+    expect(result.stderr).toBe(
+      "--set teacher.params.sequenceLength=16: /teacher/params/sequenceLength: the dataset's sequences have 8 token ids, not 16; hint: make it the tokenizer's sequenceLength, or leave it out\n",
+    );
+    expect(result.code).toBe(2);
+  });
 });
 
 describe('text dataset: good files', () => {
