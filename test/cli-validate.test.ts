@@ -167,7 +167,7 @@ describe('distill schema', () => {
     expect(type.stderr).toBe('unknown loss "feature-mes"; did you mean "feature-mse"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence\n');
     expect(type.code).toBe(2);
     const kind = await runCli(['schema', '--kind', 'losses', '--type', 'x']);
-    expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker.");
+    expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer.");
     expect(kind.code).toBe(2);
   });
 
@@ -186,7 +186,7 @@ describe('distill plugins', () => {
     const result = await runCli(['plugins']);
     expect(result.code).toBe(0);
     const headings = lines(result.stdout).filter((line) => /^\w+:$/.test(line));
-    expect(headings).toEqual(['dataset:', 'model:', 'loss:', 'optimizer:', 'scheduler:', 'tracker:']);
+    expect(headings).toEqual(['dataset:', 'model:', 'loss:', 'optimizer:', 'scheduler:', 'tracker:', 'tokenizer:']);
     expect(result.stdout).toMatch(/^ {2}kl-divergence - .+ \[@distill\/plugins@0\.1\.0\]$/m);
     expect(result.stdout).toMatch(/^ {6}temperature \(number > 0 \| \{schedule, from, to, epochs\}, default \d+\): /m);
     expect(result.stdout).toMatch(/^ {6}teacherLayer \(string, required\): /m);

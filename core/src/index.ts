@@ -16,6 +16,7 @@ export { flattenFeatures } from './plugins/flatten-features.js';
 export * from './plugins/optimizer-plugin.js';
 export * from './plugins/scheduler-plugin.js';
 export * from './plugins/tracker-plugin.js';
+export * from './plugins/tokenizer-plugin.js';
 export * from './plugins/plugin-instances.js';
 export * from './plugins/plugin-tokens.js';
 export * from './plugins/semantic-check.js';

@@ -14,12 +14,13 @@ for (const keyword of ['markdownDescription', 'enumDescriptions']) strictAjv.add
 describe('built-in plugins', () => {
   it('register under the names the manifests use', () => {
     const { registries } = PluginHost.create([builtinModule]);
-    expect(registries.dataset.names()).toEqual(['csv', 'mnist', 'synthetic']);
-    expect(registries.model.names()).toEqual(['cnn', 'mlp', 'resnet', 'tfjs-model']);
+    expect(registries.dataset.names()).toEqual(['csv', 'mnist', 'spam-assassin', 'synthetic', 'text']);
+    expect(registries.model.names()).toEqual(['cnn', 'embedding-bag', 'mlp', 'resnet', 'text-cnn', 'tfjs-model']);
     expect(registries.loss.names()).toEqual(['binary-cross-entropy', 'cross-entropy', 'feature-mse', 'kl-divergence']);
     expect(registries.optimizer.names()).toEqual(['adam', 'rmsprop', 'sgd']);
     expect(registries.scheduler.names()).toEqual(['constant', 'cosine', 'exponential', 'step']);
     expect(registries.tracker.names()).toEqual(['local', 'mlflow']);
+    expect(registries.tokenizer.names()).toEqual(['char-ngram', 'word']);
   });
 
   it.each(builtinPlugins.map((plugin) => [`${plugin.kind} ${plugin.name}`, plugin] as const))(

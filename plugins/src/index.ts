@@ -4,10 +4,14 @@ import { createRequire } from 'node:module';
 import mnist from './datasets/mnist.js';
 import synthetic from './datasets/synthetic.js';
 import csv from './datasets/csv.js';
+import text from './datasets/text.js';
+import spamAssassin from './datasets/spam-assassin.js';
 import mlp from './models/mlp.js';
 import cnn from './models/cnn.js';
 import resnet from './models/resnet.js';
 import tfjsModel from './models/tfjs-model.js';
+import embeddingBag from './models/embedding-bag.js';
+import textCnn from './models/text-cnn.js';
 import klDivergence from './losses/kl-divergence.js';
 import crossEntropy from './losses/cross-entropy.js';
 import featureMse from './losses/feature-mse.js';
@@ -21,17 +25,21 @@ import exponential from './schedulers/exponential.js';
 import cosine from './schedulers/cosine.js';
 import mlflowTracker from './trackers/mlflow.js';
 import { localTracker } from './trackers/local.js';
+import word from './tokenizers/word.js';
+import charNgram from './tokenizers/char-ngram.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 export const builtinPlugins: PluginDefinition[] = [
-  ...[mnist, synthetic, csv],
-  ...[mlp, cnn, resnet, tfjsModel],
+  ...[mnist, synthetic, csv, text, spamAssassin],
+  ...[mlp, cnn, resnet, tfjsModel, embeddingBag, textCnn],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
   ...[adam, sgd, rmsprop],
   ...[constant, step, exponential, cosine],
   localTracker,
   mlflowTracker,
+  word,
+  charNgram,
 ];
 
 export default pluginModule(`${name}@${version}`, builtinPlugins, version);

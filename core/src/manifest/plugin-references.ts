@@ -34,6 +34,7 @@ export function pluginReferences(manifest: unknown): PluginReferenceSite[] {
     if (isPlainObject(section)) sites.push({ kind, pointer, section, ...(teacher ? { teacher } : {}) });
   };
   add('dataset', '/dataset', manifest.dataset);
+  if (isPlainObject(manifest.dataset)) add('tokenizer', '/dataset/tokenizer', manifest.dataset.tokenizer);
   addTeacher(add, '/teacher', manifest.teacher);
   if (isPlainObject(manifest.teachers)) for (const [name, teacher] of Object.entries(manifest.teachers)) addTeacher(add, `/teachers/${name}`, teacher);
   for (const [key, kind] of SINGLE_SECTIONS.slice(1)) add(kind, `/${key}`, manifest[key]);
@@ -74,4 +75,5 @@ export const REFERENCE_DEFINITIONS: Readonly<Record<string, readonly PluginKind[
   OptimizerReference: ['optimizer'],
   SchedulerReference: ['scheduler'],
   TrackerReference: ['tracker'],
+  TokenizerReference: ['tokenizer'],
 };

@@ -1,6 +1,7 @@
 // What a plugin may know about the run it is built for; bound in the child container next to its params.
 import type { DatasetInfo } from './dataset-plugin.js';
 import type { DistillModel } from './model-plugin.js';
+import type { Tokenizer } from './tokenizer-plugin.js';
 
 export const PluginParams = Symbol.for('distill.PluginParams');
 export const BuildContext = Symbol.for('distill.BuildContext');
@@ -16,6 +17,8 @@ export interface BuildContext {
   readonly pointer: string;
   /** Shape and classes of the dataset, once it is loaded (models and losses need them). */
   readonly dataset?: DatasetInfo;
+  /** A dataset whose manifest section names a `tokenizer`: the tokenizer built from it (not yet fitted). */
+  readonly tokenizer?: Tokenizer;
   /** Role of a model: the same plugin builds teachers and students. */
   readonly role?: 'teacher' | 'student';
   /**

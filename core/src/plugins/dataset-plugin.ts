@@ -1,6 +1,7 @@
 // Dataset plugin point: a dataset is a set of splits, each read by position — held in memory (`DataSplit`, the fast
 // path) or read from anywhere (`SampleSource`: a file on disk, a database) — with integer labels or multi-label
 // targets, inputs as floats or as token ids, and stable sample ids.
+import type { FittedTokenizer } from './tokenizer-plugin.js';
 
 /** Marks an unlabeled sample (a transfer-set input: teacher-based losses use it, label losses skip it). */
 export const UNLABELED = -1;
@@ -62,6 +63,8 @@ export interface DatasetInfo {
    * by sample id are then refused before training.
    */
   readonly stableIds?: boolean;
+  /** Token-id datasets: ids run from 0 (padding) to `vocabularySize - 1`; an embedding needs at least this many rows. */
+  readonly vocabularySize?: number;
 }
 
 export interface Dataset extends DatasetInfo {
@@ -75,4 +78,8 @@ export interface Dataset extends DatasetInfo {
   readonly teacherTrain?: Split;
   /** A stable digest of everything that defines the data, for caches (teacher outputs, trained teachers). */
   readonly fingerprint: string;
+  /** A text dataset: the tokenizer fitted on its training split, saved with the student as `student/tokenizer.json`. */
+  readonly tokenizer?: FittedTokenizer;
+  /** Counts the dataset measured while it was built (rows skipped as invalid), logged as `dataset/<key>` metrics. */
+  readonly metrics?: Readonly<Record<string, number>>;
 }

@@ -20,6 +20,8 @@ export const SchedulerPlugin = Symbol.for('distill.SchedulerPlugin');
 export type SchedulerPlugin = PluginDefinition<'scheduler'>;
 export const TrackerPlugin = Symbol.for('distill.TrackerPlugin');
 export type TrackerPlugin = PluginDefinition<'tracker'>;
+export const TokenizerPlugin = Symbol.for('distill.TokenizerPlugin');
+export type TokenizerPlugin = PluginDefinition<'tokenizer'>;
 
 export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   dataset: DatasetPlugin,
@@ -29,4 +31,5 @@ export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   optimizer: OptimizerPlugin,
   scheduler: SchedulerPlugin,
   tracker: TrackerPlugin,
+  tokenizer: TokenizerPlugin,
 };

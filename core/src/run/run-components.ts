@@ -33,9 +33,13 @@ export class RunComponents {
   }
 
   async dataset(): Promise<Dataset> {
-    const { type, params } = this.experiment.dataset as Reference;
-    const built = await this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset'), this.services);
+    const { type, params, tokenizer: tokenizerReference } = this.experiment.dataset as Reference & { tokenizer?: Reference };
+    const tokenizer = tokenizerReference
+      ? await this.host.registries.tokenizer.build(tokenizerReference.type, tokenizerReference.params ?? {}, this.context('/dataset/tokenizer'), this.services)
+      : undefined;
+    const built = await this.host.registries.dataset.build(type, params ?? {}, this.context('/dataset', tokenizer ? { tokenizer } : {}), this.services);
     checkDatasetContract(built, type);
+    if (tokenizer && !built.tokenizer) this.services.warnings?.warn(`/dataset/tokenizer: dataset plugin "${type}" does not use a tokenizer; "${tokenizerReference!.type}" is ignored`);
     return built;
   }
 
@@ -82,7 +86,11 @@ function datasetInfo(dataset: DatasetInfo): DatasetInfo {
 }
 
 function dtypeAndTask(dataset: DatasetInfo): Partial<DatasetInfo> {
-  return { ...(dataset.inputDtype ? { inputDtype: dataset.inputDtype } : {}), ...(dataset.task ? { task: dataset.task } : {}) };
+  return {
+    ...(dataset.inputDtype ? { inputDtype: dataset.inputDtype } : {}),
+    ...(dataset.task ? { task: dataset.task } : {}),
+    ...(dataset.vocabularySize ? { vocabularySize: dataset.vocabularySize } : {}),
+  };
 }
 
 /** Log names of the loss terms: the manifest's `name`, else the type, with `-2`, `-3` for repeats. */

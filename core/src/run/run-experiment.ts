@@ -14,6 +14,7 @@ import { withSeededMathRandom } from '../random/seeded-math-random.js';
 import { RunInterruptedError } from '../training/run-interrupted-error.js';
 import type { StageHooks, StageResult } from '../training/train-stage.js';
 import { saveModelFiles, saveVariables } from '../io/model-files.js';
+import { writeTokenizerFile } from '../io/tokenizer-file.js';
 import { flattenManifest } from './flatten-manifest.js';
 import { createRunId } from './run-id.js';
 import type { RunLog } from './run-logger.js';
@@ -159,6 +160,8 @@ async function train(request: RunRequest, pipeline: StagePipeline, recorder: Run
   const { metrics, evaluation } = await evaluateOnTest({ teachers, student: prepared.student, ...(baseline ? { baseline } : {}) }, prepared.splits.test, prepared.layout, prepared.dataset.classNames);
   if (evaluation) artifacts.push(writeEvaluationFile(runDir, evaluation));
   artifacts.push(...(await saveModelFiles(prepared.student.model, join(runDir, 'student'))));
+  if (prepared.dataset.tokenizer) artifacts.push(writeTokenizerFile(join(runDir, 'student'), prepared.dataset.tokenizer));
+  for (const [key, value] of Object.entries(prepared.dataset.metrics ?? {})) metrics[`dataset/${key}`] = value;
   const lossVariables = lossVariableEntries(prepared);
   if (lossVariables.length) artifacts.push(...(await saveVariables(lossVariables, join(runDir, 'student'), 'loss-variables')));
   const variants = await exportVariants(request, prepared, teachers, runDir, metrics, artifacts);

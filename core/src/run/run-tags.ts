@@ -13,6 +13,7 @@ export function pluginsUsed(experiment: ResolvedExperiment, host: PluginHost): {
   const stages = experiment.stages ?? [];
   const refs: { kind: PluginKind; type: string }[] = [
     { kind: 'dataset', type: experiment.dataset.type },
+    ...(experiment.dataset.tokenizer ? [{ kind: 'tokenizer' as const, type: experiment.dataset.tokenizer.type }] : []),
     ...teacherEntries(experiment).map(({ reference }) => ({ kind: teacherKind(reference.type), type: reference.type })),
     { kind: 'model', type: experiment.student.type },
     ...[...(experiment.losses ?? []), ...stages.flatMap((s) => s.losses ?? [])].map((l) => ({ kind: 'loss' as const, type: l.type })),

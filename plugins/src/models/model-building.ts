@@ -16,6 +16,11 @@ export function seededKernel(context: BuildContext, layerName: string) {
   return tf.initializers.glorotUniform({ seed: deriveSeed(context.seed, `${context.role ?? 'student'}/${layerName}`) });
 }
 
+/** Uniform initial embeddings in [-0.05, 0.05] (Keras's default), seeded like `seededKernel`. */
+export function seededEmbeddings(context: BuildContext, layerName: string) {
+  return tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: deriveSeed(context.seed, `${context.role ?? 'student'}/${layerName}`) });
+}
+
 /** The named layers with their per-sample output widths (the product of their output shape without the batch axis). */
 export function featureLayers(model: tf.LayersModel, names: readonly string[]): FeatureLayer[] {
   return names.map((name) => ({ name, width: outputWidth(model.getLayer(name)) })).filter((layer) => Number.isFinite(layer.width));

@@ -77,6 +77,7 @@ export interface DatasetReference {
    */
   type: string;
   params?: Params;
+  tokenizer?: TokenizerReference;
 }
 /**
  * Parameters of the plugin, validated against the schema the plugin declares.
@@ -86,6 +87,19 @@ export interface DatasetReference {
  */
 export interface Params {
   [k: string]: unknown;
+}
+/**
+ * For a text dataset: a registered tokenizer plugin and its params (how text becomes token ids; the vocabulary is learned from the training split and saved with the student).
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "TokenizerReference".
+ */
+export interface TokenizerReference {
+  /**
+   * Name of a tokenizer plugin (`word`).
+   */
+  type: string;
+  params?: Params;
 }
 /**
  * A teacher: a model plugin (one without trained weights is trained first, in a teacher stage configured by `train`) or a teacher-source plugin (predictions from elsewhere; never trained).
