@@ -1,5 +1,5 @@
 // What a plugin may know about the run it is built for; bound in the child container next to its params.
-import type { DatasetInfo } from './dataset-plugin.js';
+import type { Dataset, DatasetInfo } from './dataset-plugin.js';
 import type { DistillModel } from './model-plugin.js';
 
 export const PluginParams = Symbol.for('distill.PluginParams');
@@ -16,6 +16,11 @@ export interface BuildContext {
   readonly pointer: string;
   /** Shape and classes of the dataset, once it is loaded (models and losses need them). */
   readonly dataset?: DatasetInfo;
+  /**
+   * Teacher sources only: the dataset as built (its splits and fingerprint), so that predictions made elsewhere can be
+   * checked against the data they are used with.
+   */
+  readonly data?: Dataset;
   /** Role of a model: the same plugin builds teachers and students. */
   readonly role?: 'teacher' | 'student';
   /**

@@ -104,7 +104,7 @@ export function sourceScorer(source: TeacherSource): Scorer {
   return {
     scores: source.outputs,
     predict: async (inputs, sampleIds) => {
-      const predicted = await source.predict({ inputs, sampleIds }, []);
+      const predicted = await source.predict({ inputs, sampleIds, split: 'test' }, []);
       tf.dispose(Object.values(predicted.features));
       const scores = predicted.logits ?? predicted.probabilities;
       if (!scores) throw new Error(`a teacher source that gives ${source.outputs} returned neither logits nor probabilities`);
