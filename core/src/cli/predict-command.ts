@@ -62,7 +62,7 @@ export function register(command: Command): void {
           entries.push({ name: split, count: source.count, ids: Array.from(await idsOf(source)) });
         }
         const values = teacher.source?.outputs ?? 'logits';
-        const described = teacher.source ? teacher.source.describe() : { model: teacher.reference.type, ...modelPath(teacher.reference.params) };
+        const described = teacher.source ? teacher.source.describe() : modelPath(teacher.reference.params);
         const out = resolve(options.out);
         const written = await writeTeacherPredictions(out, {
           format: PREDICTIONS_FORMAT,

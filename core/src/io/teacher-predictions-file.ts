@@ -57,9 +57,25 @@ export async function writeTeacherPredictions(npyPath: string, header: Predictio
   if (!/\.npy$/i.test(npyPath)) throw new UserError(`${npyPath}: the predictions file must end in .npy (its header is written beside it as .json)`);
   await mkdir(dirname(npyPath), { recursive: true });
   const headerPath = predictionsHeaderPath(npyPath);
+  await refuseToOverwrite(headerPath);
   await writeFile(npyPath, encodeNpy(values, rows, header.classes));
   await writeFile(headerPath, headerText(header));
   return [npyPath, headerPath];
+}
+
+/** A `.json` beside the `.npy` that is not a predictions header (a manifest!) is never overwritten. */
+async function refuseToOverwrite(headerPath: string): Promise<void> {
+  const existing = await readFile(headerPath, 'utf8').catch(() => undefined);
+  if (existing === undefined) return;
+  let format: unknown;
+  try {
+    format = (JSON.parse(existing) as { format?: unknown }).format;
+  } catch {
+    // not JSON: refused below
+  }
+  if (format !== PREDICTIONS_FORMAT) {
+    throw new UserError(`${headerPath} exists and is not a predictions header; writing the predictions would replace it\n  hint: choose another --out name (the header is written as <name>.json)`);
+  }
 }
 
 /** The header as JSON, indented, with each split's ids on one line. */
