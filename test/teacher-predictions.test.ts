@@ -107,7 +107,7 @@ save_predictions(sys.argv[2], {"train": train, "validation": validation, "test":
       const result = await runCli(['validate', file]);
       expect(result.code, name).toBe(2);
       expect(result.stdout).toBe('');
-      const prefix = `${file}:7:14: /teacher: `;
+      const prefix = `${file}:14:14: /teacher: `;
       expect(result.stderr.startsWith(prefix), result.stderr).toBe(true);
       return result.stderr.slice(prefix.length).replaceAll(join(dir, ''), '');
     };
