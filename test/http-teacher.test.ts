@@ -4,7 +4,7 @@
 // times out, a failing one is retried and then fails the run naming the teacher and the batch (keeping the cache), and
 // an answer of the wrong shape is refused before training.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,9 @@ async function run(manifest: Record<string, unknown>, env: NodeJS.ProcessEnv = {
   const result = await runCli(['run', writeManifest(manifest), '--out', out, '--quiet', '--json'], { env });
   const runDir = join(out, readdirSync(out)[0] ?? '');
   const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) as Summary;
-  const points = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { key: string; step: number; value: number });
+  // A run that failed before its first step has no metrics yet.
+  const metrics = existsSync(join(runDir, 'metrics.jsonl')) ? readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim() : '';
+  const points = metrics ? metrics.split('\n').map((line) => JSON.parse(line) as { key: string; step: number; value: number }) : [];
   const tags = JSON.parse(readFileSync(join(runDir, 'tags.json'), 'utf8')) as Record<string, string>;
   return { result, summary, points, tags };
 }

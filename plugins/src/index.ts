@@ -10,6 +10,7 @@ import resnet from './models/resnet.js';
 import tfjsModel from './models/tfjs-model.js';
 import teacherPredictions from './teachers/teacher-predictions.js';
 import httpTeacher from './teachers/http-teacher.js';
+import graphModel from './teachers/graph-model.js';
 import klDivergence from './losses/kl-divergence.js';
 import crossEntropy from './losses/cross-entropy.js';
 import featureMse from './losses/feature-mse.js';
@@ -29,7 +30,7 @@ const { name, version } = createRequire(import.meta.url)('../package.json') as {
 export const builtinPlugins: PluginDefinition[] = [
   ...[mnist, synthetic, csv],
   ...[mlp, cnn, resnet, tfjsModel],
-  ...[teacherPredictions, httpTeacher],
+  ...[teacherPredictions, httpTeacher, graphModel],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
   ...[adam, sgd, rmsprop],
   ...[constant, step, exponential, cosine],
