@@ -9,8 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { initBackend, loadModelFiles } from '@distill/core';
+import { MlflowClient, resolveMlflowConfig } from '@distill/core/tracking';
+import { mlflowState } from './setup/mlflow-run-fixture.js';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
 
 interface Summary {
@@ -172,5 +174,20 @@ describe('http-teacher', () => {
     const logitLoss = await runCli(['validate', writeManifest(experiment({ teacher: teacher('/top2', { outputs: 'probabilities' }), plugins: [join(process.cwd(), 'test/fixtures/plugins/logit-mse.mjs')], losses: [{ type: 'logit-mse' }] }))], { env });
     expect(logitLoss.stderr).toMatch(/\/losses\/0: loss "logit-mse" needs the teacher's logits, but teacher \(a teacher source\) gives only probabilities\n$/);
     expect(logitLoss.code).toBe(2);
+  });
+
+  it('is shown in MLflow: the endpoint and the model version as tags, its params as params', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'http-teacher-mlflow-'));
+    const env = { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'http-cache-')), MLFLOW_TRACKING_URI: inject('mlflowUri'), MLFLOW_EXPERIMENT_NAME: 'distill-teachers' };
+    const result = await runCli(['run', writeManifest(experiment({ teacher: teacher('/versioned', { batchSize: 128 }) })), '--out', out, '--quiet'], { env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const { runId } = mlflowState(join(out, readdirSync(out)[0]));
+    const client = new MlflowClient(resolveMlflowConfig({ trackingUri: inject('mlflowUri') }, { HOME: '/nonexistent-home' }));
+    const run = await client.getRun(runId!);
+    const tags = Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
+    expect(tags).toMatchObject({ 'distill.teacher.source.url': `${base}/versioned`, 'distill.teacher.source.modelVersion': 'teacher-v7', 'distill.teacher.source.outputs': 'logits', 'distill.teacher.source.encoding': 'json' });
+    const params = Object.fromEntries(run.data.params.map((p) => [p.key, p.value]));
+    expect(params).toMatchObject({ 'teacher.type': 'http-teacher', 'teacher.params.url': `${base}/versioned`, 'teacher.params.batchSize': '128' });
   });
 });
