@@ -17,7 +17,7 @@ export const FLOAT32_CONTENT_TYPE = 'application/vnd.distill.float32';
 const paramsSchema = {
   type: 'object',
   properties: {
-    url: { type: 'string', pattern: '^https?://', description: 'The endpoint distill posts batches of inputs to.' },
+    url: { type: 'string', minLength: 1, description: 'The endpoint distill posts batches of inputs to.' },
     outputs: { enum: ['logits', 'probabilities'], default: 'logits', description: 'What the endpoint answers: logits, or probabilities (full rows or top k).' },
     encoding: { enum: ['json', 'float32'], default: 'json', description: `How inputs are sent: JSON, or raw little-endian float32 (${FLOAT32_CONTENT_TYPE}).` },
     batchSize: { type: 'integer', minimum: 1, maximum: 65536, default: 64, description: 'Samples per request.' },
@@ -40,6 +40,8 @@ export default definePlugin({
   description: 'A model behind an HTTP endpoint: batches of inputs posted as JSON or float32, logits or (top-k) probabilities read back; retried, cached on disk, checked.',
   paramsSchema,
   create: async (params, context, { environment }): Promise<TeacherSource> => {
+    const protocol = URL.canParse(params.url) ? new URL(params.url).protocol : undefined;
+    if (protocol !== 'http:' && protocol !== 'https:') throw new UserError(`"url": ${JSON.stringify(params.url)} is not an http:// or https:// URL`);
     const data = context.data;
     if (!data) throw new Error('http-teacher is built without its dataset (context.data)');
     if (params.encoding === 'float32' && data.inputDtype === 'int32') throw new UserError('http-teacher: "encoding": "float32" sends float inputs, but the dataset gives int32 token ids; use "json"');

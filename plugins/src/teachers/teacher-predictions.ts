@@ -24,7 +24,6 @@ const paramsSchema = {
     path: {
       type: 'string',
       minLength: 1,
-      pattern: '\\.npy$',
       description: 'The .npy file of predictions, relative to the manifest; its header is the .json file of the same name beside it.',
     },
   },
@@ -41,6 +40,7 @@ export default definePlugin({
   description: 'Precomputed teacher logits or probabilities per sample id, from a .npy file and its .json header; checked against the dataset.',
   paramsSchema,
   create: async (params, context, services): Promise<TeacherSource> => {
+    if (!/\.npy$/i.test(params.path)) throw new UserError(`"path": "${params.path}": name the predictions' .npy file (its header is the .json file of the same name beside it)`);
     const file = resolve(context.manifestDir, params.path);
     const shown = displayPath(file);
     const predictions = await readTeacherPredictions(file, shown);
