@@ -51,7 +51,7 @@ describe('several teachers', () => {
     const env = { DISTILL_CACHE_DIR: cache };
     const once = await run(twoTeachers(), ['--cache'], env);
     expect(Object.keys(once.summary.stages)).toEqual(['teacher/wide', 'teacher/deep', 'student', 'baseline']);
-    for (const key of ['teacher/wide/test/accuracy', 'teacher/deep/test/accuracy', 'student/test/agreement/wide', 'student/test/agreement/deep', 'baseline/test/agreement/wide', 'teacher/wide/parameters']) {
+    for (const key of ['teacher/wide/test/accuracy', 'teacher/deep/test/accuracy', 'student/test/agreement/wide', 'student/test/agreement/deep', 'baseline/test/agreement/wide', 'teacher/wide/parameters', 'ensemble/test/accuracy', 'student/test/agreement/ensemble', 'teacher/deep/test/agreement/ensemble']) {
       expect(once.summary.metrics[key], key).toEqual(expect.any(Number));
     }
     expect(once.summary.metrics['teacher/test/accuracy']).toBeUndefined();
