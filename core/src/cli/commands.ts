@@ -22,7 +22,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   plugins: { description: 'list the registered plugins by kind, with their params', load: () => import('./plugins-command.js') },
   predict: {
-    description: "write one teacher's logits on every split as a predictions file (.npy + .json) that the teacher-predictions teacher reads",
+    description: "write one teacher's logits (or probabilities) on every split as a predictions file (.npy + .json) for the teacher-predictions teacher",
     load: () => import('./predict-command.js'),
   },
   sweep: { description: 'run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable', load: () => import('./sweep-command.js') },
