@@ -51,7 +51,7 @@ describe('several teachers', () => {
     const env = { DISTILL_CACHE_DIR: cache };
     const once = await run(twoTeachers(), ['--cache'], env);
     expect(Object.keys(once.summary.stages)).toEqual(['teacher/wide', 'teacher/deep', 'student', 'baseline']);
-    for (const key of ['teacher/wide/test/accuracy', 'teacher/deep/test/accuracy', 'student/test/agreement/wide', 'student/test/agreement/deep', 'baseline/test/agreement/wide', 'teacher/wide/parameters']) {
+    for (const key of ['teacher/wide/test/accuracy', 'teacher/deep/test/accuracy', 'student/test/agreement/wide', 'student/test/agreement/deep', 'baseline/test/agreement/wide', 'teacher/wide/parameters', 'ensemble/test/accuracy', 'student/test/agreement/ensemble', 'teacher/deep/test/agreement/ensemble']) {
       expect(once.summary.metrics[key], key).toEqual(expect.any(Number));
     }
     expect(once.summary.metrics['teacher/test/accuracy']).toBeUndefined();
@@ -108,11 +108,20 @@ describe('a teacher source', () => {
     expect(source.tags['distill.plugins']).toContain(`teacher/saved-model-teacher (${sourcePlugin.slice(repoRoot.length)}`);
   });
 
-  it('that gives only probabilities is refused where a loss needs logits', async () => {
+  it('that gives only probabilities is refused where a loss needs logits, and taught through kl-divergence', async () => {
     const trained = await run(smallExperiment({ training: { epochs: 1, batchSize: 32, baseline: false } }));
-    const file = writeManifest(smallExperiment({ plugins: [sourcePlugin], teacher: { type: 'saved-model-teacher', params: { path: join(trained.runDir, 'teacher', 'model.json'), probabilities: true } } }));
+    const teacher = { type: 'saved-model-teacher', params: { path: join(trained.runDir, 'teacher', 'model.json'), probabilities: true } };
+    const logitLoss = join(repoRoot, 'test/fixtures/plugins/logit-mse.mjs');
+    const file = writeManifest(smallExperiment({ plugins: [sourcePlugin, logitLoss], teacher, losses: [{ type: 'logit-mse', weight: 0.9 }, { type: 'cross-entropy', weight: 0.1 }] }));
     const result = await runCli(['validate', file]);
-    expect(result.stderr).toMatch(/:\d+:\d+: \/losses\/0: loss "kl-divergence" needs the teacher's logits, but teacher \(a teacher source\) gives only probabilities\n$/);
+    expect(result.stderr).toMatch(/:\d+:\d+: \/losses\/0: loss "logit-mse" needs the teacher's logits, but teacher \(a teacher source\) gives only probabilities\n$/);
     expect(result.code).toBe(2);
+    // kl-divergence softens probabilities as it softens logits: the student learns the very same targets.
+    const fromLogits = await run(smallExperiment({ plugins: [sourcePlugin], teacher: { ...teacher, params: { ...teacher.params, probabilities: false } }, training: { epochs: 2, batchSize: 32, baseline: false } }));
+    const fromProbabilities = await run(smallExperiment({ plugins: [sourcePlugin], teacher, training: { epochs: 2, batchSize: 32, baseline: false } }));
+    const kl = (points: typeof fromLogits.points) => points.filter((p) => p.key === 'student/train/loss/kl-divergence').map((p) => p.value);
+    expect(kl(fromProbabilities.points)).toHaveLength(kl(fromLogits.points).length);
+    kl(fromProbabilities.points).forEach((value, i) => expect(value).toBeCloseTo(kl(fromLogits.points)[i], 3));
+    expect(fromProbabilities.summary.metrics['teacher/test/accuracy']).toBe(fromLogits.summary.metrics['teacher/test/accuracy']);
   });
 });

@@ -32,6 +32,8 @@ export { lossInputs } from './testing/loss-inputs.js';
 export { trainingLosses } from './testing/training-losses.js';
 export * from './schedules/scheduled-number.js';
 export * from './io/model-files.js';
+export { encodeNpy, decodeNpy, type NpyMatrix } from './io/npy.js';
+export * from './io/teacher-predictions-file.js';
 export { initBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backend/select-backend.js';
 export * from './errors.js';
 export { displayPath } from './display-path.js';

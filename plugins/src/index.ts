@@ -12,6 +12,9 @@ import resnet from './models/resnet.js';
 import tfjsModel from './models/tfjs-model.js';
 import embeddingBag from './models/embedding-bag.js';
 import textCnn from './models/text-cnn.js';
+import teacherPredictions from './teachers/teacher-predictions.js';
+import httpTeacher from './teachers/http-teacher.js';
+import graphModel from './teachers/graph-model.js';
 import klDivergence from './losses/kl-divergence.js';
 import crossEntropy from './losses/cross-entropy.js';
 import featureMse from './losses/feature-mse.js';
@@ -33,6 +36,7 @@ const { name, version } = createRequire(import.meta.url)('../package.json') as {
 export const builtinPlugins: PluginDefinition[] = [
   ...[mnist, synthetic, csv, text, spamAssassin],
   ...[mlp, cnn, resnet, tfjsModel, embeddingBag, textCnn],
+  ...[teacherPredictions, httpTeacher, graphModel],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
   ...[adam, sgd, rmsprop],
   ...[constant, step, exponential, cosine],

@@ -21,6 +21,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./schema-command.js'),
   },
   plugins: { description: 'list the registered plugins by kind, with their params', load: () => import('./plugins-command.js') },
+  predict: {
+    description: "write one teacher's logits (or probabilities) on every split as a predictions file (.npy + .json) for the teacher-predictions teacher",
+    load: () => import('./predict-command.js'),
+  },
   sweep: { description: 'run a hyperparameter sweep: parallel trials, early termination, a ranking; resumable', load: () => import('./sweep-command.js') },
   export: {
     description: "export a run's student again as float16 / uint16 / uint8 weights that stock TensorFlow.js loads, each evaluated on the test split",

@@ -14,10 +14,14 @@ export function formatSummaryTable(summary: RunSummary): string {
   // One teacher: `teacher/…` keys; several: `teacher/<name>/…`, and agreements `…/agreement/<name>`.
   const named = Object.keys(m).flatMap((key) => /^teacher\/(.+)\/test\/accuracy$/.exec(key)?.[1] ?? []);
   const teachers = named.length > 0 ? named.map((name) => `teacher/${name}`) : ['teacher'];
-  const agreement = (role: string) => (named.length > 0 ? named.map((name) => `${name} ${pct(m[`${role}/test/agreement/${name}`])}`).join(', ') : pct(m[`${role}/test/agreement`]));
+  // Several teachers are also measured as one, the mean of their probabilities: `ensemble/…`.
+  const ensemble = m['ensemble/test/accuracy'] !== undefined;
+  const compared = [...named, ...(ensemble ? ['ensemble'] : [])];
+  const agreement = (role: string) => (named.length > 0 ? compared.map((name) => `${name} ${pct(m[`${role}/test/agreement/${name}`])}`).join(', ') : pct(m[`${role}/test/agreement`]));
   for (const teacher of teachers) {
-    table.push([teacher, pct(m[`${teacher}/test/accuracy`]), num(m[`${teacher}/test/loss`]), '-', count(m[`${teacher}/parameters`]), num(m[`${teacher}/latency/batch1Ms`], 3), num(m[`${teacher}/latency/batch128Ms`], 4)]);
+    table.push([teacher, pct(m[`${teacher}/test/accuracy`]), num(m[`${teacher}/test/loss`]), ensemble ? `ensemble ${pct(m[`${teacher}/test/agreement/ensemble`])}` : '-', count(m[`${teacher}/parameters`]), num(m[`${teacher}/latency/batch1Ms`], 3), num(m[`${teacher}/latency/batch128Ms`], 4)]);
   }
+  if (ensemble) table.push(['ensemble (mean of teachers)', pct(m['ensemble/test/accuracy']), num(m['ensemble/test/loss']), '-', '-', '-', '-']);
   table.push(['student', pct(m['student/test/accuracy']), num(m['student/test/loss']), agreement('student'), count(m['student/parameters']), num(m['student/latency/batch1Ms'], 3), num(m['student/latency/batch128Ms'], 4)]);
   if (m['baseline/test/accuracy'] !== undefined) {
     table.push(['baseline', pct(m['baseline/test/accuracy']), num(m['baseline/test/loss']), agreement('baseline'), count(m['student/parameters']), '-', '-']);

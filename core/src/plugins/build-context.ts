@@ -1,5 +1,5 @@
 // What a plugin may know about the run it is built for; bound in the child container next to its params.
-import type { DatasetInfo } from './dataset-plugin.js';
+import type { Dataset, DatasetInfo } from './dataset-plugin.js';
 import type { DistillModel } from './model-plugin.js';
 import type { Tokenizer } from './tokenizer-plugin.js';
 
@@ -19,6 +19,11 @@ export interface BuildContext {
   readonly dataset?: DatasetInfo;
   /** A dataset whose manifest section names a `tokenizer`: the tokenizer built from it (not yet fitted). */
   readonly tokenizer?: Tokenizer;
+  /**
+   * Teacher sources only: the dataset as built (its splits and fingerprint), so that predictions made elsewhere can be
+   * checked against the data they are used with.
+   */
+  readonly data?: Dataset;
   /** Role of a model: the same plugin builds teachers and students. */
   readonly role?: 'teacher' | 'student';
   /**

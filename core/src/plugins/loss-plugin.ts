@@ -16,6 +16,8 @@ export interface LossInputs {
   readonly studentLogits: tf.Tensor2D;
   /** `[batch, classes]` logits of the loss's teacher (frozen: no gradient flows into them), when it gives logits. */
   readonly teacherLogits?: tf.Tensor2D;
+  /** `[batch, classes]` probabilities of the loss's teacher, when it is a teacher source that gives only those. */
+  readonly teacherProbabilities?: tf.Tensor2D;
   /**
    * Outputs of the layers named in `requires.studentLayers`, shaped as the layer outputs them: `[batch, width]` for a
    * dense layer, `[batch, height, width, channels]` for a conv map, `[batch, steps, width]` for a sequence.
@@ -41,7 +43,10 @@ export interface LossInputs {
 }
 
 export interface LossRequirements {
+  /** The teacher's logits: a teacher source that gives only probabilities is refused before training. */
   readonly teacherLogits?: boolean;
+  /** The teacher's logits, or its probabilities when it gives only those (`teacherProbabilities`): a loss that can use either. */
+  readonly teacherOutputs?: boolean;
   readonly labels?: boolean;
   /** Multi-label targets (a sigmoid head's loss): refused before training on a dataset that has none. */
   readonly targets?: boolean;

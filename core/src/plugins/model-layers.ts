@@ -45,7 +45,12 @@ export function withLayerShapes(model: DistillModel): DistillModel {
 }
 
 function tfLayers(model: DistillModel): readonly tf.layers.Layer[] {
-  return model.model?.layers ?? [];
+  try {
+    return model.model?.layers ?? [];
+  } catch {
+    // A teacher source stands in as a model with only the layers it offers: it has no tf model to read.
+    return [];
+  }
 }
 
 /** Per-sample output shape of a single-output layer with known dimensions, else undefined. */

@@ -16,16 +16,28 @@ export interface TeacherPrediction {
   readonly features: Record<string, tf.Tensor>;
 }
 
+/** The splits distill asks a teacher about. */
+export type TeacherSplit = 'train' | 'validation' | 'test';
+
+/** One batch a teacher source is asked about. */
+export interface TeacherBatch {
+  readonly inputs: tf.Tensor;
+  /** `[batch]` int32 stable sample ids, unique within the split. */
+  readonly sampleIds: tf.Tensor1D;
+  /** The split the samples are from (absent when the caller does not know, e.g. a plugin's own test). */
+  readonly split?: TeacherSplit;
+}
+
 export interface TeacherSource {
   /** What it gives: logits, or only probabilities. */
   readonly outputs: 'logits' | 'probabilities';
   /** Which layers (by name) it can tap, with their per-sample shapes. */
   readonly layers?: readonly FeatureLayer[];
   /**
-   * Outputs for one batch: by inputs (a remote model, a graph model) and/or by sample ids (precomputed predictions).
-   * `layers` are names from `layers`.
+   * Outputs for one batch: by inputs (a remote model, a graph model) and/or by sample ids (precomputed predictions;
+   * ids are unique within a split, so `split` says which one the batch is from). `layers` are names from `layers`.
    */
-  predict(batch: { readonly inputs: tf.Tensor; readonly sampleIds: tf.Tensor1D }, layers: readonly string[]): Promise<TeacherPrediction>;
+  predict(batch: TeacherBatch, layers: readonly string[]): Promise<TeacherPrediction>;
   /** Where its outputs come from, recorded with the run (a file digest, a URL and model version). */
   describe(): Record<string, string>;
   dispose?(): void;

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SampleSource } from '../plugins/dataset-plugin.js';
 import type { TeacherSource } from '../plugins/teacher-source.js';
 import type { DistillModel } from '../plugins/model-plugin.js';
-import { agreement, evaluateSplit, type Scorer } from '../evaluation/evaluate-split.js';
+import { agreement, evaluateSplit, modelScorer, type Scorer } from '../evaluation/evaluate-split.js';
 import { measureFootprint, type ModelFootprint } from '../evaluation/model-footprint.js';
 import type { SampleLayout } from '../data/sample-layout.js';
 import { crossTabulate } from '../evaluation/confusion-matrix.js';
@@ -49,6 +49,14 @@ export async function evaluateOnTest(models: EvaluatedModels, test: SampleSource
     teachers.push({ teacher, predictions: result.predictions });
     predictions.teacher ??= result.predictions;
     labels = result.labels;
+  }
+  // Several teachers on a multi-class task are also measured as one: the mean of their probabilities.
+  if (several && layout.task !== 'multilabel' && !models.teachers.some((t) => t.name === ENSEMBLE)) {
+    const ensemble = await evaluateSplit(ensembleScorer(models.teachers.map((t) => t.scorer ?? modelScorer(t.model!.model))), test, layout);
+    metrics[`${ENSEMBLE}/test/accuracy`] = ensemble.accuracy;
+    metrics[`${ENSEMBLE}/test/loss`] = ensemble.loss;
+    for (const { teacher, predictions: theirs } of [...teachers]) metrics[`${teacher.label}/test/agreement/${ENSEMBLE}`] = agreement(theirs, ensemble.predictions);
+    teachers.push({ teacher: { name: ENSEMBLE, label: ENSEMBLE }, predictions: ensemble.predictions });
   }
   const agreements = (role: string, predictions: Int32Array) => {
     for (const { teacher, predictions: theirs } of teachers) {
@@ -99,12 +107,35 @@ function confusionOnTest(labels: Int32Array, predictions: Partial<Record<Evaluat
   };
 }
 
+/** The name of the teachers measured as one (`ensemble/test/accuracy`, `student/test/agreement/ensemble`). */
+const ENSEMBLE = 'ensemble';
+
+/** Several scorers as one: the mean of their probabilities (softmax of logits). */
+export function ensembleScorer(scorers: readonly Scorer[]): Scorer {
+  return {
+    scores: 'probabilities',
+    predict: async (inputs, sampleIds) => {
+      const each: tf.Tensor2D[] = [];
+      try {
+        for (const scorer of scorers) {
+          const scores = await scorer.predict(inputs, sampleIds);
+          each.push(scorer.scores === 'logits' ? tf.tidy(() => tf.softmax(scores)) : scores);
+          if (scorer.scores === 'logits') scores.dispose();
+        }
+        return tf.tidy(() => tf.addN(each).div(each.length) as tf.Tensor2D);
+      } finally {
+        tf.dispose(each);
+      }
+    },
+  };
+}
+
 /** A teacher source as a scorer: what it predicts for a batch, logits or probabilities. */
 export function sourceScorer(source: TeacherSource): Scorer {
   return {
     scores: source.outputs,
     predict: async (inputs, sampleIds) => {
-      const predicted = await source.predict({ inputs, sampleIds }, []);
+      const predicted = await source.predict({ inputs, sampleIds, split: 'test' }, []);
       tf.dispose(Object.values(predicted.features));
       const scores = predicted.logits ?? predicted.probabilities;
       if (!scores) throw new Error(`a teacher source that gives ${source.outputs} returned neither logits nor probabilities`);

@@ -50,10 +50,10 @@ export class RunComponents {
   }
 
   /** A teacher of the manifest: a model plugin, or a teacher source when no model plugin has its type. */
-  async teacher(entry: TeacherEntry, dataset: DatasetInfo, seed: number): Promise<BuiltTeacher> {
+  async teacher(entry: TeacherEntry, dataset: Dataset, seed: number): Promise<BuiltTeacher> {
     const { type, params } = entry.reference as Reference;
     if (!this.host.registries.model.has(type) && this.host.registries.teacher.has(type)) {
-      const source = await this.host.registries.teacher.build(type, params ?? {}, this.context(entry.pointer, { role: 'teacher', dataset: datasetInfo(dataset), seed }), this.services);
+      const source = await this.host.registries.teacher.build(type, params ?? {}, this.context(entry.pointer, { role: 'teacher', dataset: datasetInfo(dataset), data: dataset, seed }), this.services);
       return { source };
     }
     return { model: await this.buildModel(type, params ?? {}, entry.pointer, 'teacher', dataset, seed) };

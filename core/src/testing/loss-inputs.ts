@@ -10,12 +10,16 @@ import type { LossInputs } from '../plugins/loss-plugin.js';
  */
 export function lossInputs(batch: number, inputs: Partial<LossInputs>): LossInputs {
   const teacherFeatures = inputs.teacherFeatures ?? {};
-  const teacher = inputs.teacherLogits ? { logits: inputs.teacherLogits, features: teacherFeatures } : { features: teacherFeatures };
+  const teacher = {
+    ...(inputs.teacherLogits ? { logits: inputs.teacherLogits } : {}),
+    ...(inputs.teacherProbabilities ? { probabilities: inputs.teacherProbabilities } : {}),
+    features: teacherFeatures,
+  };
   return {
     studentLogits: tf.zeros([batch, 2]),
     studentFeatures: {},
     teacherFeatures,
-    teachers: inputs.teacherLogits || inputs.teacherFeatures ? { teacher } : {},
+    teachers: inputs.teacherLogits || inputs.teacherProbabilities || inputs.teacherFeatures ? { teacher } : {},
     labels: tf.zeros([batch], 'int32'),
     labelMask: tf.ones([batch]),
     sampleIds: tf.range(0, batch, 1, 'int32') as tf.Tensor1D,

@@ -3,7 +3,7 @@
 // anything that predicts a batch: a tapped model, or a teacher source.
 import * as tf from '@tensorflow/tfjs';
 import type { SampleSource } from '../plugins/dataset-plugin.js';
-import type { TeacherPrediction, TeacherSource } from '../plugins/teacher-source.js';
+import type { TeacherPrediction, TeacherSource, TeacherSplit } from '../plugins/teacher-source.js';
 import type { TeacherInputs } from '../plugins/loss-plugin.js';
 import type { TappedModel } from './tapped-model.js';
 import { gatherRows } from '../data/in-memory-source.js';
@@ -34,9 +34,9 @@ export function modelPredictor(teacher: TappedModel): TeacherPredictor {
   return async ({ inputs }) => tf.tidy(() => teacher.apply(inputs, false));
 }
 
-/** A teacher source as a teacher, asked for `layers`. */
-export function sourcePredictor(source: TeacherSource, layers: readonly string[]): TeacherPredictor {
-  return ({ inputs, sampleIds }) => source.predict({ inputs, sampleIds }, layers);
+/** A teacher source as a teacher, asked for `layers` about the samples of `split`. */
+export function sourcePredictor(source: TeacherSource, layers: readonly string[], split: TeacherSplit): TeacherPredictor {
+  return ({ inputs, sampleIds }) => source.predict({ inputs, sampleIds, split }, layers);
 }
 
 /** The teacher's outputs on every sample of `source`, in the split's order. */

@@ -263,10 +263,10 @@ function runStep(
 }
 
 /** What one term receives: the shared student side and batch, plus its own teachers (the first one's as `teacher…`). */
-function termInputs(shared: Omit<LossInputs, 'teacherLogits' | 'teacherFeatures' | 'teachers'>, term: LossTerm, teachers: Readonly<Record<string, TeacherInputs>>): LossInputs {
+function termInputs(shared: Omit<LossInputs, 'teacherLogits' | 'teacherProbabilities' | 'teacherFeatures' | 'teachers'>, term: LossTerm, teachers: Readonly<Record<string, TeacherInputs>>): LossInputs {
   const own = Object.fromEntries(term.teachers.filter((name) => teachers[name]).map((name) => [name, teachers[name]]));
   const first = term.teachers.length ? teachers[term.teachers[0]] : undefined;
-  return { ...shared, teacherLogits: first?.logits, teacherFeatures: first?.features ?? {}, teachers: own };
+  return { ...shared, teacherLogits: first?.logits, teacherProbabilities: first?.probabilities, teacherFeatures: first?.features ?? {}, teachers: own };
 }
 
 function checkFinite(stage: StageName, terms: readonly LossTerm[], values: Float32Array, step: number, epoch: number): void {

@@ -3,6 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { DistillLoss } from '@distill/core';
 import klDivergence from './kl-divergence.js';
 import { buildPlugin, lossInputs } from '@distill/core';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Golden values from test/reference/kl_teachers.py (numpy, float64). */
+const golden = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/golden/kl-teachers.json', import.meta.url)), 'utf8')) as {
+  cases: { temperature: number; aggregate?: string; student: number[][]; logits?: number[][][]; probabilities?: number[][]; loss: number }[];
+};
 
 const build = async (params: Record<string, unknown> = {}) => (await buildPlugin(klDivergence, params)) as DistillLoss;
 
@@ -19,9 +26,9 @@ function referenceKl(t: number[], s: number[], temperature: number): number {
 }
 
 describe('kl-divergence loss', () => {
-  it('needs the teacher logits only, and defaults to T=4 with T² scaling', async () => {
+  it("needs the teacher's outputs (logits or probabilities), and defaults to T=4 with T² scaling", async () => {
     const loss = await build();
-    expect(loss.requires).toEqual({ teacherLogits: true });
+    expect(loss.requires).toEqual({ teacherOutputs: true });
     expect(loss.scheduledValues!(0, 10)).toEqual({ temperature: 4 });
     const t = [2, 0.5, -1];
     const s = [0, 1, 0.3];
@@ -66,5 +73,48 @@ describe('kl-divergence loss', () => {
     const value = loss.compute(inputs);
     expect(tf.memory().numTensors).toBe(before + 1);
     value.dispose();
+  });
+
+  it('learns from a teacher that gives only probabilities, a top-k row renormalised and softened as p^(1/T)', async () => {
+    const [top] = golden.cases;
+    const loss = await build({ temperature: top.temperature });
+    const value = loss.compute(lossInputs(3, { teacherProbabilities: tf.tensor2d(top.probabilities!), studentLogits: tf.tensor2d(top.student) }));
+    expect(value.dataSync()[0]).toBeCloseTo(top.loss, 4);
+  });
+
+  it('gives the same value from softmax probabilities as from the logits they came from', async () => {
+    const loss = await build({ temperature: 3 });
+    const logits = tf.tensor2d([[2, 0.5, -1], [0, 0, 4]]);
+    const student = tf.tensor2d([[0, 1, 0.3], [1, 2, 3]]);
+    const fromLogits = loss.compute(lossInputs(2, { teacherLogits: logits, studentLogits: student })).dataSync()[0];
+    const fromProbabilities = loss.compute(lossInputs(2, { teacherProbabilities: tf.softmax(logits), studentLogits: student })).dataSync()[0];
+    expect(fromProbabilities).toBeCloseTo(fromLogits, 4);
+  });
+
+  it('combines several teachers: the mean of their logits, or the mean of their softened probabilities', async () => {
+    const [, byLogits, byProbabilities] = golden.cases;
+    const ensemble = await build({ temperature: byLogits.temperature, teachers: ['a', 'b'], aggregate: 'logits' });
+    expect(ensemble.requires).toEqual({ teacherLogits: true, teachers: ['a', 'b'] });
+    const [a, b] = byLogits.logits!.map((rows) => tf.tensor2d(rows));
+    const teachers = { a: { logits: a, features: {} }, b: { logits: b, features: {} } };
+    expect(ensemble.compute(lossInputs(3, { studentLogits: tf.tensor2d(byLogits.student), teachers })).dataSync()[0]).toBeCloseTo(byLogits.loss, 4);
+
+    const mixed = await build({ temperature: byProbabilities.temperature, teachers: ['a', 'b'] });
+    expect(mixed.requires).toEqual({ teacherOutputs: true, teachers: ['a', 'b'] });
+    const both = { a: { logits: tf.tensor2d(byProbabilities.logits![0]), features: {} }, b: { probabilities: tf.tensor2d(byProbabilities.probabilities!), features: {} } };
+    expect(mixed.compute(lossInputs(3, { studentLogits: tf.tensor2d(byProbabilities.student), teachers: both })).dataSync()[0]).toBeCloseTo(byProbabilities.loss, 4);
+  });
+
+  it('leaves no tensor behind but its result, from probabilities and from an ensemble', async () => {
+    const single = await build();
+    const ensemble = await build({ teachers: ['a', 'b'] });
+    const fromProbabilities = lossInputs(3, { teacherProbabilities: tf.softmax(tf.randomNormal([3, 5])), studentLogits: tf.randomNormal([3, 5]) });
+    const fromTwo = lossInputs(3, { studentLogits: tf.randomNormal([3, 5]), teachers: { a: { logits: tf.randomNormal([3, 5]), features: {} }, b: { probabilities: tf.softmax(tf.randomNormal([3, 5])), features: {} } } });
+    for (const [loss, inputs] of [[single, fromProbabilities], [ensemble, fromTwo]] as const) {
+      const before = tf.memory().numTensors;
+      const value = loss.compute(inputs);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      value.dispose();
+    }
   });
 });

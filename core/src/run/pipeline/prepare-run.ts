@@ -174,7 +174,7 @@ async function buildTerms(
  */
 function termTeachers(requires: DistillLoss['requires'], reference: { teacher?: string }, own: string): string[] {
   if (requires.teachers?.length) return [...requires.teachers];
-  const usesTeacher = requires.teacherLogits || (requires.teacherLayers ?? []).length > 0 || reference.teacher !== undefined;
+  const usesTeacher = requires.teacherLogits || requires.teacherOutputs || (requires.teacherLayers ?? []).length > 0 || reference.teacher !== undefined;
   return usesTeacher ? [own] : [];
 }
 

@@ -6,6 +6,7 @@ import type { LossTerm } from '../../training/loss-term.js';
 import { tapModel } from '../../training/tapped-model.js';
 import { computeTeacherOutputs, modelPredictor, sourcePredictor, type TeacherOutputs, type TeacherPredictor } from '../../training/teacher-outputs.js';
 import type { SampleSource } from '../../plugins/dataset-plugin.js';
+import type { TeacherSplit } from '../../plugins/teacher-source.js';
 import type { TrainingCache } from '../cache/training-cache.js';
 import { obtainTeacherOutputs } from '../cache/cached-teacher-outputs.js';
 import { sourceIdentity, teacherIdentity } from '../cache/cache-keys.js';
@@ -56,7 +57,7 @@ export class TeacherSignalStore {
         ...(using.length > 0 && own.train ? { train: own.train } : {}),
         ...(own.validation ? { validation: own.validation } : {}),
         agreementKey: several ? `agreement/${teacher.name}` : 'agreement',
-        ...(online && using.length > 0 ? { predict: this.predictor(teacher, layers) } : {}),
+        ...(online && using.length > 0 ? { predict: this.predictor(teacher, layers, 'train') } : {}),
       };
     });
   }
@@ -82,7 +83,7 @@ export class TeacherSignalStore {
 
   private async outputs(teacher: PreparedTeacher, split: 'train' | 'validation', source: SampleSource, layers: readonly string[], identity: string | undefined): Promise<TeacherOutputs> {
     const where = `${teacher.label}'s outputs on the ${split === 'train' ? 'training' : 'validation'} split`;
-    const compute = () => computeTeacherOutputs(this.predictor(teacher, layers), source, this.prepared.layout, layers, where);
+    const compute = () => computeTeacherOutputs(this.predictor(teacher, layers, split), source, this.prepared.layout, layers, where);
     if (!this.outputsCache || identity === undefined) return compute();
     const { cache, backend } = this.outputsCache;
     const result = await obtainTeacherOutputs({ cache, teacher: identity, dataset: this.prepared.dataset, split, layers, backend }, compute);
@@ -91,8 +92,8 @@ export class TeacherSignalStore {
   }
 
   /** How the teacher predicts a batch: its model tapped at `layers` in inference mode, or its source. */
-  predictor(teacher: PreparedTeacher, layers: readonly string[]): TeacherPredictor {
-    if (teacher.source) return sourcePredictor(teacher.source, layers);
+  predictor(teacher: PreparedTeacher, layers: readonly string[], split: TeacherSplit): TeacherPredictor {
+    if (teacher.source) return sourcePredictor(teacher.source, layers, split);
     const tapped = tapModel(teacher.model!, layers, teacher.label);
     return modelPredictor(tapped);
   }
