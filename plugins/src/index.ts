@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import mnist from './datasets/mnist.js';
 import synthetic from './datasets/synthetic.js';
 import csv from './datasets/csv.js';
+import imageFolder from './datasets/image-folder.js';
 import mlp from './models/mlp.js';
 import cnn from './models/cnn.js';
 import resnet from './models/resnet.js';
@@ -25,7 +26,7 @@ import { localTracker } from './trackers/local.js';
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 export const builtinPlugins: PluginDefinition[] = [
-  ...[mnist, synthetic, csv],
+  ...[mnist, synthetic, csv, imageFolder],
   ...[mlp, cnn, resnet, tfjsModel],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
   ...[adam, sgd, rmsprop],

@@ -75,4 +75,6 @@ export interface Dataset extends DatasetInfo {
   readonly teacherTrain?: Split;
   /** A stable digest of everything that defines the data, for caches (teacher outputs, trained teachers). */
   readonly fingerprint: string;
+  /** Counts worth recording about how the data was read (`skippedFiles`): written to summary.json under `dataset`. */
+  readonly facts?: Readonly<Record<string, number>>;
 }

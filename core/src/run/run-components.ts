@@ -71,7 +71,7 @@ export class RunComponents {
   private async buildModel(type: string, params: Record<string, unknown>, pointer: string, role: 'teacher' | 'student', dataset: DatasetInfo, seed: number): Promise<DistillModel> {
     const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, ...(dataset.classNames ? { classNames: dataset.classNames } : {}), ...dtypeAndTask(dataset) };
     const built = await this.host.registries.model.build(type, params, this.context(pointer, { role, dataset: info, seed }), this.services);
-    checkModelContract(built, dataset.numClasses, type, role);
+    checkModelContract(built, dataset.numClasses, type, role, dataset.inputShape);
     return withLayerShapes(built);
   }
 }

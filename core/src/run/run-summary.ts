@@ -17,6 +17,8 @@ export interface RunSummary {
   readonly artifacts: readonly string[];
   readonly error?: string;
   readonly stages: Readonly<Record<string, { steps: number; epochs: number; stoppedEarly: boolean }>>;
+  /** What the dataset reported about reading its data (`skippedFiles`). */
+  readonly dataset?: Readonly<Record<string, number>>;
 }
 
 export const SUMMARY_FILE = 'summary.json';
