@@ -22,6 +22,12 @@ import exponential from './schedulers/exponential.js';
 import cosine from './schedulers/cosine.js';
 import mlflowTracker from './trackers/mlflow.js';
 import { localTracker } from './trackers/local.js';
+import randomCrop from './augmentations/random-crop.js';
+import horizontalFlip from './augmentations/horizontal-flip.js';
+import randomShift from './augmentations/random-shift.js';
+import gaussianNoise from './augmentations/gaussian-noise.js';
+import mixup from './augmentations/mixup.js';
+import cutmix from './augmentations/cutmix.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
@@ -33,6 +39,7 @@ export const builtinPlugins: PluginDefinition[] = [
   ...[constant, step, exponential, cosine],
   localTracker,
   mlflowTracker,
+  ...[randomCrop, horizontalFlip, randomShift, gaussianNoise, mixup, cutmix],
 ];
 
 export default pluginModule(`${name}@${version}`, builtinPlugins, version);

@@ -38,6 +38,8 @@ export function pluginReferences(manifest: unknown): PluginReferenceSite[] {
   if (isPlainObject(manifest.teachers)) for (const [name, teacher] of Object.entries(manifest.teachers)) addTeacher(add, `/teachers/${name}`, teacher);
   for (const [key, kind] of SINGLE_SECTIONS.slice(1)) add(kind, `/${key}`, manifest[key]);
   if (Array.isArray(manifest.losses)) manifest.losses.forEach((loss, index) => add('loss', `/losses/${index}`, loss));
+  const augment = isPlainObject(manifest.training) ? manifest.training.augment : undefined;
+  if (Array.isArray(augment)) augment.forEach((step, index) => add('augmentation', `/training/augment/${index}`, step));
   if (Array.isArray(manifest.stages)) {
     manifest.stages.forEach((stage, i) => {
       if (!isPlainObject(stage)) return;
@@ -74,4 +76,5 @@ export const REFERENCE_DEFINITIONS: Readonly<Record<string, readonly PluginKind[
   OptimizerReference: ['optimizer'],
   SchedulerReference: ['scheduler'],
   TrackerReference: ['tracker'],
+  AugmentationReference: ['augmentation'],
 };

@@ -6,6 +6,7 @@ import type { TeacherSource } from './teacher-source.js';
 import type { DistillOptimizer } from './optimizer-plugin.js';
 import type { LearningRateSchedule } from './scheduler-plugin.js';
 import type { Tracker } from './tracker-plugin.js';
+import type { Augmentation } from './augmentation-plugin.js';
 import type { PluginKind } from './plugin-kind.js';
 
 export interface PluginInstances {
@@ -16,6 +17,7 @@ export interface PluginInstances {
   optimizer: DistillOptimizer;
   scheduler: LearningRateSchedule;
   tracker: Tracker;
+  augmentation: Augmentation;
 }
 export type PluginInstanceOf<K extends PluginKind> = PluginInstances[K];
 

@@ -1,5 +1,5 @@
-// The seven kinds of plugin a manifest can name. A teacher reference names a model or a teacher source (`teacher`).
-export const PLUGIN_KINDS = ['dataset', 'model', 'teacher', 'loss', 'optimizer', 'scheduler', 'tracker'] as const;
+// The eight kinds of plugin a manifest can name. A teacher reference names a model or a teacher source (`teacher`).
+export const PLUGIN_KINDS = ['dataset', 'model', 'teacher', 'loss', 'optimizer', 'scheduler', 'tracker', 'augmentation'] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 export function isPluginKind(value: string): value is PluginKind {

@@ -21,6 +21,9 @@ export type SchedulerPlugin = PluginDefinition<'scheduler'>;
 export const TrackerPlugin = Symbol.for('distill.TrackerPlugin');
 export type TrackerPlugin = PluginDefinition<'tracker'>;
 
+export const AugmentationPlugin = Symbol.for('distill.AugmentationPlugin');
+export type AugmentationPlugin = PluginDefinition<'augmentation'>;
+
 export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   dataset: DatasetPlugin,
   model: ModelPlugin,
@@ -29,4 +32,5 @@ export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   optimizer: OptimizerPlugin,
   scheduler: SchedulerPlugin,
   tracker: TrackerPlugin,
+  augmentation: AugmentationPlugin,
 };

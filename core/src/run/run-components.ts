@@ -7,6 +7,7 @@ import type { DistillOptimizer } from '../plugins/optimizer-plugin.js';
 import type { LearningRateSchedule } from '../plugins/scheduler-plugin.js';
 import type { TeacherSource } from '../plugins/teacher-source.js';
 import type { DistillLoss } from '../plugins/loss-plugin.js';
+import type { Augmentation } from '../plugins/augmentation-plugin.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { checkDatasetContract } from '../plugins/dataset-contract.js';
 import type { TeacherEntry } from '../manifest/teacher-entries.js';
@@ -58,6 +59,10 @@ export class RunComponents {
   /** Losses are built after the models: a feature loss sizes its connector from their layers. */
   loss(reference: Reference, pointer: string, dataset: DatasetInfo, models: NonNullable<BuildContext['models']>): Promise<DistillLoss> {
     return this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: datasetInfo(dataset), models }), this.services);
+  }
+
+  augmentation(reference: Reference, pointer: string, dataset: DatasetInfo): Promise<Augmentation> {
+    return this.host.registries.augmentation.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: datasetInfo(dataset) }), this.services);
   }
 
   optimizer(reference: Reference, pointer: string): Promise<DistillOptimizer> {

@@ -9,6 +9,7 @@ import { lossTemplate } from './templates/loss-template.js';
 import { optimizerTemplate } from './templates/optimizer-template.js';
 import { schedulerTemplate } from './templates/scheduler-template.js';
 import { trackerTemplate } from './templates/tracker-template.js';
+import { augmentationTemplate } from './templates/augmentation-template.js';
 
 export const PLUGIN_TEMPLATES: Readonly<Record<PluginKind, (names: PluginNames) => PluginTemplate>> = {
   dataset: datasetTemplate,
@@ -18,4 +19,5 @@ export const PLUGIN_TEMPLATES: Readonly<Record<PluginKind, (names: PluginNames) 
   optimizer: optimizerTemplate,
   scheduler: schedulerTemplate,
   tracker: trackerTemplate,
+  augmentation: augmentationTemplate,
 };
