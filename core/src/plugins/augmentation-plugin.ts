@@ -3,7 +3,6 @@
 // in order on every batch of the student's stages and the baseline, and every frozen teacher is then run on exactly
 // the augmented inputs at that step (its cached outputs hold only un-augmented data).
 import type * as tf from '@tensorflow/tfjs';
-import type { SeededRandom } from '../random/seeded-random.js';
 
 /** What an augmentation changes: the inputs and, when it mixes samples, the targets. */
 export interface AugmentationBatch {
@@ -19,7 +18,13 @@ export interface AugmentationBatch {
 }
 
 /** The randomness of one step: a seeded generator, and a seed for tfjs' own random ops. */
-export interface AugmentationRandom extends SeededRandom {
+export interface AugmentationRandom {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Integer in [0, n). */
+  int(n: number): number;
+  /** Standard normal. */
+  normal(): number;
   /** A seed for `tf.randomNormal`/`tf.randomUniform` at this step. */
   tensorSeed(): number;
 }
