@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from './support/cli.js';
 
-const KINDS = ['dataset', 'model', 'teacher', 'loss', 'optimizer', 'scheduler', 'tracker'];
+const KINDS = ['dataset', 'model', 'teacher', 'loss', 'optimizer', 'scheduler', 'tracker', 'augmentation'];
 const projects: string[] = [];
 
 /** A user's project folder inside the repository's tmp/, so `@distill/core` and `@tensorflow/tfjs` resolve as installed. */
@@ -44,7 +44,7 @@ describe('distill init plugin', () => {
       JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['plugins/*.ts'] }),
     );
     const vitest = userVitest(project);
-    expect(vitest.output).toMatch(/Test Files {2}7 passed \(7\)/);
+    expect(vitest.output).toMatch(/Test Files {2}8 passed \(8\)/);
     expect(vitest.status).toBe(0);
     const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
@@ -76,7 +76,7 @@ describe('distill init plugin', () => {
     expect(badName.stderr).toBe('plugin name "SoftMSE" must be lower-case words joined by dashes, starting with a letter (e.g. cosine-hint)\n');
     expect(badName.code).toBe(2);
     const badKind = await runCli(['init', 'plugin', '--kind', 'metric', '--name', 'x'], { cwd: project });
-    expect(badKind.stderr).toContain("argument 'metric' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker.");
+    expect(badKind.stderr).toContain("argument 'metric' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, augmentation.");
     expect(badKind.code).toBe(2);
   });
 });

@@ -31,12 +31,13 @@ export function batchAugmenter(augmentations: readonly NamedAugmentation[], layo
       });
       return {
         indices: batch.indices,
-        x: current.inputs,
+        // The trainer frees the read batch and this one: nothing may be shared between them.
+        x: current.inputs === batch.x ? batch.x.clone() : current.inputs,
         // A hard-label loss reads the class that weighs most; the soft targets carry the mix.
         labels: multilabel ? batch.labels.clone() : (current.targets.argMax(1).toInt() as tf.Tensor1D),
-        labelMask: current.labelMask.clone(),
+        labelMask: current.labelMask === batch.labelMask ? batch.labelMask.clone() : current.labelMask,
         sampleIds: batch.sampleIds.clone(),
-        ...(multilabel ? { targets: current.targets.clone() } : { softTargets: current.targets.clone() }),
+        ...(multilabel ? { targets: current.targets === batch.targets ? batch.targets!.clone() : current.targets } : { softTargets: current.targets }),
       };
     });
 }
