@@ -97,4 +97,22 @@ describe('augmentation', () => {
     expect(plain.teacher.filter((d) => studentStage(plain, steps).includes(d))).toEqual([]);
     expect(plain.summary.augmentation).toBeUndefined();
   }, 240_000);
+
+  it('is refused by validate at its place when the samples are not images, and when its type is unknown', async () => {
+    const manifest = (augment: unknown[]) =>
+      writeManifest({
+        name: 'augment-refused',
+        dataset: { type: 'synthetic', params: { numFeatures: 12, numClasses: 3 } },
+        teacher: { type: 'mlp', params: { hidden: [8] } },
+        student: { type: 'mlp', params: { hidden: [4] } },
+        losses: [{ type: 'kl-divergence' }],
+        training: { epochs: 1, augment },
+      });
+    const notImages = await runCli(['validate', manifest([{ type: 'gaussian-noise' }, { type: 'cutmix' }])]);
+    expect(notImages.code).toBe(2);
+    expect(notImages.stderr).toMatch(/:\d+:\d+: \/training\/augment\/1\/params: inputs of shape \[12\] are not images; give imageShape \[height, width, channels\]/);
+    const unknown = await runCli(['validate', manifest([{ type: 'mix-up' }])]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/\/training\/augment\/0\/type: unknown augmentation "mix-up"; did you mean "mixup"\?/);
+  }, 60_000);
 });
