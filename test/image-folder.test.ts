@@ -178,4 +178,19 @@ describe('image-folder dataset', () => {
     expect(validated.code).toBe(2);
     expect(validated.stderr).toMatch(/: \/student: the model in .*sixteen takes inputs of shape \[16, 16, 3\], but the dataset's samples have shape \[8, 8, 3\]/);
   }, 120_000);
+
+  it('trains on images augmented with random-crop, horizontal-flip and cutmix', async () => {
+    const augment = [{ type: 'random-crop', params: { padding: 1 } }, { type: 'horizontal-flip' }, { type: 'cutmix', params: { alpha: 1 } }];
+    const manifest = writeManifest(experiment({ path: 'images', imageSize: [8, 8], cache: false }, { training: { epochs: 1, batchSize: 16, augment } }));
+    writeClassFolders(join(manifest, '..', 'images'), 8);
+    const ran = await run(manifest);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(ran.summary.augmentation.steps).toEqual([
+      { type: 'random-crop', params: { padding: 1 } },
+      { type: 'horizontal-flip', params: { probability: 0.5 } },
+      { type: 'cutmix', params: { alpha: 1 } },
+    ]);
+    expect(ran.summary.stages.student.steps).toBeGreaterThan(0);
+  }, 120_000);
 });
