@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from './support/cli.js';
 
-const KINDS = ['dataset', 'model', 'teacher', 'loss', 'optimizer', 'scheduler', 'tracker', 'tokenizer'];
+const KINDS = ['dataset', 'model', 'teacher', 'loss', 'optimizer', 'scheduler', 'tracker', 'tokenizer', 'augmentation'];
 const projects: string[] = [];
 
 /** A user's project folder inside the repository's tmp/, so `@distill/core` and `@tensorflow/tfjs` resolve as installed. */
@@ -76,7 +76,7 @@ describe('distill init plugin', () => {
     expect(badName.stderr).toBe('plugin name "SoftMSE" must be lower-case words joined by dashes, starting with a letter (e.g. cosine-hint)\n');
     expect(badName.code).toBe(2);
     const badKind = await runCli(['init', 'plugin', '--kind', 'metric', '--name', 'x'], { cwd: project });
-    expect(badKind.stderr).toContain("argument 'metric' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer.");
+    expect(badKind.stderr).toContain("argument 'metric' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer, augmentation.");
     expect(badKind.code).toBe(2);
   });
 });

@@ -26,7 +26,7 @@ describe('distill validate', () => {
       `${file}:6:59: /losses/0/params/temperature: must be > 0 (got -1)`,
       `${file}:7:15: /losses/1/type: unknown loss "kl-divergance"; did you mean "kl-divergence"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence`,
       `${file}:9:62: /optimizer/params/learningRate: must be number (got string "0.01")`,
-      `${file}:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: baseline, batchSize, epochs, evalEvery, shuffle`,
+      `${file}:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: augment, baseline, batchSize, epochs, evalEvery, shuffle`,
     ]);
     expect(result.stdout).toBe('');
     expect(result.code).toBe(2);
@@ -167,7 +167,7 @@ describe('distill schema', () => {
     expect(type.stderr).toBe('unknown loss "feature-mes"; did you mean "feature-mse"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence\n');
     expect(type.code).toBe(2);
     const kind = await runCli(['schema', '--kind', 'losses', '--type', 'x']);
-    expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer.");
+    expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer, augmentation.");
     expect(kind.code).toBe(2);
   });
 
@@ -186,7 +186,7 @@ describe('distill plugins', () => {
     const result = await runCli(['plugins']);
     expect(result.code).toBe(0);
     const headings = lines(result.stdout).filter((line) => /^\w+:$/.test(line));
-    expect(headings).toEqual(['dataset:', 'model:', 'loss:', 'optimizer:', 'scheduler:', 'tracker:', 'tokenizer:']);
+    expect(headings).toEqual(['dataset:', 'model:', 'loss:', 'optimizer:', 'scheduler:', 'tracker:', 'tokenizer:', 'augmentation:']);
     expect(result.stdout).toMatch(/^ {2}kl-divergence - .+ \[@distill\/plugins@0\.1\.0\]$/m);
     expect(result.stdout).toMatch(/^ {6}temperature \(number > 0 \| \{schedule, from, to, epochs\}, default \d+\): /m);
     expect(result.stdout).toMatch(/^ {6}teacherLayer \(string, required\): /m);

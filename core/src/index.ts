@@ -15,6 +15,7 @@ export * from './plugins/teacher-source.js';
 export { flattenFeatures } from './plugins/flatten-features.js';
 export * from './plugins/optimizer-plugin.js';
 export * from './plugins/scheduler-plugin.js';
+export * from './plugins/augmentation-plugin.js';
 export * from './plugins/tracker-plugin.js';
 export * from './plugins/tokenizer-plugin.js';
 export * from './plugins/plugin-instances.js';

@@ -14,7 +14,7 @@ for (const keyword of ['markdownDescription', 'enumDescriptions']) strictAjv.add
 describe('built-in plugins', () => {
   it('register under the names the manifests use', () => {
     const { registries } = PluginHost.create([builtinModule]);
-    expect(registries.dataset.names()).toEqual(['csv', 'mnist', 'spam-assassin', 'synthetic', 'text']);
+    expect(registries.dataset.names()).toEqual(['csv', 'image-folder', 'mnist', 'spam-assassin', 'synthetic', 'text']);
     expect(registries.model.names()).toEqual(['cnn', 'embedding-bag', 'mlp', 'resnet', 'text-cnn', 'tfjs-model']);
     expect(registries.loss.names()).toEqual(['binary-cross-entropy', 'cross-entropy', 'feature-mse', 'kl-divergence']);
     expect(registries.optimizer.names()).toEqual(['adam', 'rmsprop', 'sgd']);
@@ -45,5 +45,6 @@ describe('built-in plugins', () => {
 });
 
 function exampleValue(schema: JsonSchema): unknown {
+  if (schema.type === 'array') return Array.from({ length: (schema as { minItems?: number }).minItems ?? 1 }, () => exampleValue((schema as { items: JsonSchema }).items));
   return schema.type === 'string' ? 'x' : 1;
 }

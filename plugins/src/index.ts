@@ -6,6 +6,7 @@ import synthetic from './datasets/synthetic.js';
 import csv from './datasets/csv.js';
 import text from './datasets/text.js';
 import spamAssassin from './datasets/spam-assassin.js';
+import imageFolder from './datasets/image-folder.js';
 import mlp from './models/mlp.js';
 import cnn from './models/cnn.js';
 import resnet from './models/resnet.js';
@@ -30,11 +31,17 @@ import mlflowTracker from './trackers/mlflow.js';
 import { localTracker } from './trackers/local.js';
 import word from './tokenizers/word.js';
 import charNgram from './tokenizers/char-ngram.js';
+import randomCrop from './augmentations/random-crop.js';
+import horizontalFlip from './augmentations/horizontal-flip.js';
+import randomShift from './augmentations/random-shift.js';
+import gaussianNoise from './augmentations/gaussian-noise.js';
+import mixup from './augmentations/mixup.js';
+import cutmix from './augmentations/cutmix.js';
 
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 export const builtinPlugins: PluginDefinition[] = [
-  ...[mnist, synthetic, csv, text, spamAssassin],
+  ...[mnist, synthetic, csv, text, spamAssassin, imageFolder],
   ...[mlp, cnn, resnet, tfjsModel, embeddingBag, textCnn],
   ...[teacherPredictions, httpTeacher, graphModel],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
@@ -44,6 +51,7 @@ export const builtinPlugins: PluginDefinition[] = [
   mlflowTracker,
   word,
   charNgram,
+  ...[randomCrop, horizontalFlip, randomShift, gaussianNoise, mixup, cutmix],
 ];
 
 export default pluginModule(`${name}@${version}`, builtinPlugins, version);

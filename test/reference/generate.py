@@ -19,6 +19,7 @@ import numpy as np
 
 import attention_transfer as at
 import binary_cross_entropy as bce
+import soft_target_cross_entropy as stce
 import built_in_losses
 import crd
 import dkd
@@ -249,6 +250,28 @@ def binary_cross_entropy_cases():
     return cases
 
 
+def soft_target_cross_entropy_cases():
+    rng = rng_for('soft-target-cross-entropy')
+    specs = [
+        ('mixed pairs, λ = 0.75, 4 samples × 3 classes', (4, 3), [1, 1, 1, 1], 0.75, 0.0),
+        ('a sample mixed with an unlabelled one (mask 0) is not counted', (3, 5), [1, 0, 1], 0.625, 0.0),
+        ('mixed targets with label smoothing 0.1', (4, 4), [1, 1, 1, 1], 0.5, 0.1),
+    ]
+    cases = []
+    for name, shape, mask, lam, smoothing in specs:
+        n, classes = shape
+        first = np.eye(classes)[rng.integers(0, classes, n)]
+        second = first[rng.permutation(n)]
+        inputs = {
+            'studentLogits': random_values(rng, shape, 2.0),
+            'softTargets': lam * first + (1 - lam) * second,
+            'labelMask': np.asarray(mask, dtype=np.float64),
+        }
+        loss = lambda studentLogits, softTargets, labelMask, s=smoothing: stce.soft_target_cross_entropy(studentLogits, softTargets, labelMask, s)
+        cases.append(golden_case(name, {'labelSmoothing': smoothing}, inputs, loss, ['studentLogits']))
+    return cases
+
+
 METHODS = {
     'attention-transfer': ('Zagoruyko & Komodakis, Paying More Attention to Attention, ICLR 2017', attention_transfer_cases, {}),
     'fitnets': ('Romero et al., FitNets: Hints for Thin Deep Nets, ICLR 2015', fitnets_cases, {}),
@@ -261,6 +284,8 @@ METHODS = {
     'crd': ('Tian, Krishnan & Isola, Contrastive Representation Distillation, ICLR 2020', crd_cases, {}),
     'binary-cross-entropy': ('the definition of binary cross-entropy for independent sigmoid outputs (multi-label classification)',
                              binary_cross_entropy_cases, {}),
+    'soft-target-cross-entropy': ('cross-entropy against mixed class distributions: Zhang et al., mixup, ICLR 2018; Yun et al., CutMix, ICCV 2019',
+                                  soft_target_cross_entropy_cases, {}),
 }
 
 

@@ -39,6 +39,8 @@ export function pluginReferences(manifest: unknown): PluginReferenceSite[] {
   if (isPlainObject(manifest.teachers)) for (const [name, teacher] of Object.entries(manifest.teachers)) addTeacher(add, `/teachers/${name}`, teacher);
   for (const [key, kind] of SINGLE_SECTIONS.slice(1)) add(kind, `/${key}`, manifest[key]);
   if (Array.isArray(manifest.losses)) manifest.losses.forEach((loss, index) => add('loss', `/losses/${index}`, loss));
+  const augment = isPlainObject(manifest.training) ? manifest.training.augment : undefined;
+  if (Array.isArray(augment)) augment.forEach((step, index) => add('augmentation', `/training/augment/${index}`, step));
   if (Array.isArray(manifest.stages)) {
     manifest.stages.forEach((stage, i) => {
       if (!isPlainObject(stage)) return;
@@ -76,4 +78,5 @@ export const REFERENCE_DEFINITIONS: Readonly<Record<string, readonly PluginKind[
   SchedulerReference: ['scheduler'],
   TrackerReference: ['tracker'],
   TokenizerReference: ['tokenizer'],
+  AugmentationReference: ['augmentation'],
 };

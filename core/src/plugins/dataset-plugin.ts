@@ -82,4 +82,6 @@ export interface Dataset extends DatasetInfo {
   readonly tokenizer?: FittedTokenizer;
   /** Counts the dataset measured while it was built (rows skipped as invalid), logged as `dataset/<key>` metrics. */
   readonly metrics?: Readonly<Record<string, number>>;
+  /** Counts worth recording about how the data was read (`skippedFiles`): written to summary.json under `dataset`. */
+  readonly facts?: Readonly<Record<string, number>>;
 }

@@ -16,7 +16,7 @@ export type ParamsOf<S> = S extends JSONSchema ? FromSchema<S, { keepDefaultedPr
 
 /** What every plugin declares, whichever way it is built. */
 export interface PluginSpecBase<K extends PluginKind, S extends JSONSchema> {
-  /** `'dataset' | 'model' | 'teacher' | 'loss' | 'optimizer' | 'scheduler' | 'tracker' | 'tokenizer'`: decides what `create` must return. */
+  /** `'dataset' | 'model' | 'teacher' | 'loss' | 'optimizer' | 'scheduler' | 'tracker' | 'tokenizer' | 'augmentation'`: decides what `create` must return. */
   readonly kind: K;
   /** The name manifests use in `type`: lower-case words joined by dashes, unique within its kind. */
   readonly name: string;

@@ -34,6 +34,12 @@ export interface LossInputs {
   readonly labelMask: tf.Tensor1D;
   /** Multi-label datasets: `[batch, classes]` float32 targets in {0, 1}. */
   readonly targets?: tf.Tensor2D;
+  /**
+   * With augmentation (`training.augment`), multi-class: `[batch, classes]` float32, each sample's class distribution —
+   * one-hot, or mixed by mixup/cutmix with the weights its inputs were mixed with. A loss on hard labels should use it
+   * instead of one-hot `labels` when present (`labels` then holds the class that weighs most).
+   */
+  readonly softTargets?: tf.Tensor2D;
   /** `[batch]` int32 stable sample ids: the same sample has the same id in every epoch and every cache. */
   readonly sampleIds: tf.Tensor1D;
   /** 0-based epoch and global step, and the epoch count of the stage. */

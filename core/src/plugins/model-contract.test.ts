@@ -28,6 +28,14 @@ describe('checkModelContract', () => {
     expect(() => checkModelContract(dense(3), 3, 'my-net', 'student')).not.toThrow();
   });
 
+  it('refuses a model whose input shape is not the dataset\'s sample shape, and accepts the same shape', () => {
+    expect(() => checkModelContract(dense(3), 3, 'my-net', 'student', [4])).not.toThrow();
+    expect(messageOf(() => checkModelContract(dense(3), 3, 'my-net', 'student', [2, 2, 1]))).toBe(
+      'the student (model plugin "my-net") reads inputs of shape [4], but the dataset\'s samples are [2, 2, 1]\n' +
+        "  hint: make the dataset give samples of the model's input shape (an image dataset's imageSize and color), or build the model from context.dataset.inputShape",
+    );
+  });
+
   it('names the model plugin and the role when the output width is not the number of classes', () => {
     expect(messageOf(() => checkModelContract(dense(5), 10, 'my-net', 'teacher'))).toBe(
       'the teacher (model plugin "my-net") outputs shape [batch, 5], but the dataset has 10 classes: it must output logits of shape [batch, 10]\n  hint: size its last layer from context.dataset.numClasses',

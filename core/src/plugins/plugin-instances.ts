@@ -7,6 +7,7 @@ import type { DistillOptimizer } from './optimizer-plugin.js';
 import type { LearningRateSchedule } from './scheduler-plugin.js';
 import type { Tracker } from './tracker-plugin.js';
 import type { Tokenizer } from './tokenizer-plugin.js';
+import type { Augmentation } from './augmentation-plugin.js';
 import type { PluginKind } from './plugin-kind.js';
 
 export interface PluginInstances {
@@ -18,6 +19,7 @@ export interface PluginInstances {
   scheduler: LearningRateSchedule;
   tracker: Tracker;
   tokenizer: Tokenizer;
+  augmentation: Augmentation;
 }
 export type PluginInstanceOf<K extends PluginKind> = PluginInstances[K];
 

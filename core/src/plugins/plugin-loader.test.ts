@@ -93,7 +93,7 @@ describe('loadPluginModule', () => {
     writeFileSync(join(dir, 'nameless.mjs'), "export default [{ kind: 'model', description: 'x', paramsSchema: true, create: () => ({}) }];\n");
     const from = { baseDir: dir, origin: '--plugin' };
     expect(await messageOf(() => loadPluginModule('./kind.mjs', from))).toContain(
-      'export "cosine" (plugin "cosine") is not a complete plugin definition: missing a valid kind ("losses" is not one of dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer)',
+      'export "cosine" (plugin "cosine") is not a complete plugin definition: missing a valid kind ("losses" is not one of dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer, augmentation)',
     );
     expect(await messageOf(() => loadPluginModule('./nameless.mjs', from))).toContain(
       'export "default" (a model without a name) is not a complete plugin definition: missing name, paramsSchema (a JSON Schema object)',

@@ -23,6 +23,9 @@ export type TrackerPlugin = PluginDefinition<'tracker'>;
 export const TokenizerPlugin = Symbol.for('distill.TokenizerPlugin');
 export type TokenizerPlugin = PluginDefinition<'tokenizer'>;
 
+export const AugmentationPlugin = Symbol.for('distill.AugmentationPlugin');
+export type AugmentationPlugin = PluginDefinition<'augmentation'>;
+
 export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   dataset: DatasetPlugin,
   model: ModelPlugin,
@@ -32,4 +35,5 @@ export const PLUGIN_TOKENS: Readonly<Record<PluginKind, symbol>> = {
   scheduler: SchedulerPlugin,
   tracker: TrackerPlugin,
   tokenizer: TokenizerPlugin,
+  augmentation: AugmentationPlugin,
 };

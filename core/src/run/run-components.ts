@@ -7,6 +7,7 @@ import type { DistillOptimizer } from '../plugins/optimizer-plugin.js';
 import type { LearningRateSchedule } from '../plugins/scheduler-plugin.js';
 import type { TeacherSource } from '../plugins/teacher-source.js';
 import type { DistillLoss } from '../plugins/loss-plugin.js';
+import type { Augmentation } from '../plugins/augmentation-plugin.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { checkDatasetContract } from '../plugins/dataset-contract.js';
 import type { TeacherEntry } from '../manifest/teacher-entries.js';
@@ -64,6 +65,10 @@ export class RunComponents {
     return this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: datasetInfo(dataset), models }), this.services);
   }
 
+  augmentation(reference: Reference, pointer: string, dataset: DatasetInfo): Promise<Augmentation> {
+    return this.host.registries.augmentation.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: datasetInfo(dataset) }), this.services);
+  }
+
   optimizer(reference: Reference, pointer: string): Promise<DistillOptimizer> {
     return this.host.registries.optimizer.build(reference.type, reference.params ?? {}, this.context(pointer), this.services);
   }
@@ -75,7 +80,7 @@ export class RunComponents {
   private async buildModel(type: string, params: Record<string, unknown>, pointer: string, role: 'teacher' | 'student', dataset: DatasetInfo, seed: number): Promise<DistillModel> {
     const info = { inputShape: dataset.inputShape, numClasses: dataset.numClasses, ...(dataset.classNames ? { classNames: dataset.classNames } : {}), ...dtypeAndTask(dataset) };
     const built = await this.host.registries.model.build(type, params, this.context(pointer, { role, dataset: info, seed }), this.services);
-    checkModelContract(built, dataset.numClasses, type, role);
+    checkModelContract(built, dataset.numClasses, type, role, dataset.inputShape);
     return withLayerShapes(built);
   }
 }

@@ -146,7 +146,7 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
     request.progress.stageEnd();
     pipeline.dispose();
   }
-  return finish({ request, runId, runDir, started, backend, status, error, metrics, stages: pipeline.results, artifacts: [...artifacts.slice(0, 1), ...pipeline.artifacts, ...artifacts.slice(1)], recorder });
+  return finish({ request, runId, runDir, started, backend, status, error, metrics, stages: pipeline.results, artifacts: [...artifacts.slice(0, 1), ...pipeline.artifacts, ...artifacts.slice(1)], recorder, datasetFacts: prepared.dataset.facts, augmentation: prepared.augmentations.length ? { seed: prepared.augmentationSeed, steps: prepared.experiment.training.augment } : undefined });
 }
 
 /** prepare → plan → every stage through the one runner → test evaluation → saved student → final metrics. */
@@ -231,6 +231,8 @@ interface Finish {
   stages: Readonly<Record<string, StageResult>>;
   artifacts: string[];
   recorder: RunRecorder;
+  datasetFacts?: Readonly<Record<string, number>>;
+  augmentation?: RunSummary['augmentation'];
 }
 
 async function finish(f: Finish): Promise<RunOutcome> {
@@ -248,6 +250,8 @@ async function finish(f: Finish): Promise<RunOutcome> {
     artifacts: [...f.artifacts.map(relative), 'summary.json', 'metrics.jsonl', 'run.log'],
     ...(f.error ? { error: f.error.message } : {}),
     stages: Object.fromEntries(Object.entries(f.stages).map(([k, s]) => [k, { steps: s.steps, epochs: s.epochs, stoppedEarly: s.stoppedEarly }])),
+    ...(f.datasetFacts ? { dataset: { ...f.datasetFacts } } : {}),
+    ...(f.augmentation ? { augmentation: f.augmentation } : {}),
   };
   const summaryFile = writeSummary(f.runDir, summary);
   f.request.log.info(`run ${f.status.toLowerCase()} in ${((ended - f.started) / 1000).toFixed(1)}s; summary in ${summaryFile}`);

@@ -17,6 +17,10 @@ export interface RunSummary {
   readonly artifacts: readonly string[];
   readonly error?: string;
   readonly stages: Readonly<Record<string, { steps: number; epochs: number; stoppedEarly: boolean }>>;
+  /** What the dataset reported about reading its data (`skippedFiles`). */
+  readonly dataset?: Readonly<Record<string, number>>;
+  /** `training.augment` as it ran (params with their defaults) and the seed its randomness derives from. */
+  readonly augmentation?: { readonly seed: number; readonly steps: readonly { readonly type: string; readonly params?: unknown }[] };
 }
 
 export const SUMMARY_FILE = 'summary.json';

@@ -10,6 +10,7 @@ import { optimizerTemplate } from './templates/optimizer-template.js';
 import { schedulerTemplate } from './templates/scheduler-template.js';
 import { trackerTemplate } from './templates/tracker-template.js';
 import { tokenizerTemplate } from './templates/tokenizer-template.js';
+import { augmentationTemplate } from './templates/augmentation-template.js';
 
 export const PLUGIN_TEMPLATES: Readonly<Record<PluginKind, (names: PluginNames) => PluginTemplate>> = {
   dataset: datasetTemplate,
@@ -20,4 +21,5 @@ export const PLUGIN_TEMPLATES: Readonly<Record<PluginKind, (names: PluginNames) 
   scheduler: schedulerTemplate,
   tracker: trackerTemplate,
   tokenizer: tokenizerTemplate,
+  augmentation: augmentationTemplate,
 };

@@ -18,6 +18,8 @@ export interface Batch {
   readonly sampleIds: tf.Tensor1D;
   /** Multi-label: `[batch, classes]` targets in {0, 1}. */
   readonly targets?: tf.Tensor2D;
+  /** Multi-class batches changed by augmentation: `[batch, classes]`, each sample's class distribution (mixed by mixup, cutmix). */
+  readonly softTargets?: tf.Tensor2D;
 }
 
 /** Sample order for one epoch: shuffled with a per-epoch seed, or the split's own order. */
@@ -51,7 +53,7 @@ export function makeBatch(samples: Samples, indices: Int32Array, layout: SampleL
 }
 
 export function disposeBatch(batch: Batch): void {
-  tf.dispose([batch.x, batch.labels, batch.labelMask, batch.sampleIds, ...(batch.targets ? [batch.targets] : [])]);
+  tf.dispose([batch.x, batch.labels, batch.labelMask, batch.sampleIds, ...(batch.targets ? [batch.targets] : []), ...(batch.softTargets ? [batch.softTargets] : [])]);
 }
 
 /**

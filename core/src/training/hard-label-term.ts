@@ -11,7 +11,7 @@ export const hardLabelTerm: LossTerm = {
   teachers: [],
   loss: {
     requires: { labels: true },
-    compute: (inputs) => maskedCrossEntropy(inputs.studentLogits, inputs.labels, inputs.labelMask),
+    compute: (inputs) => maskedCrossEntropy(inputs.studentLogits, inputs.labels, inputs.labelMask, 0, inputs.softTargets),
   },
 };
 

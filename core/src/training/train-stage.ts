@@ -250,6 +250,7 @@ function runStep(
       labelMask: batch.labelMask,
       sampleIds: batch.sampleIds,
       ...(batch.targets ? { targets: batch.targets } : {}),
+      ...(batch.softTargets ? { softTargets: batch.softTargets } : {}),
       ...position,
     };
     termValues = config.terms.map((term) => tf.keep(computeTerm(term, termInputs(shared, term, teachers), config.stage)));

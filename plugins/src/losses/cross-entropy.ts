@@ -19,11 +19,11 @@ const paramsSchema = {
 export default definePlugin({
   kind: 'loss',
   name: 'cross-entropy',
-  description: 'Cross-entropy with the hard labels, averaged over the labelled samples (unlabelled ones are skipped); optional label smoothing.',
+  description: 'Cross-entropy with the hard labels (or the mixed class distribution when mixup or cutmix mixed the batch), averaged over the labelled samples (unlabelled ones are skipped); optional label smoothing.',
   paramsSchema,
   create: (params): DistillLoss => ({
     requires: { labels: true },
-    compute: ({ studentLogits, labels, labelMask }) => maskedCrossEntropy(studentLogits, labels, labelMask, params.labelSmoothing),
+    compute: ({ studentLogits, labels, labelMask, softTargets }) => maskedCrossEntropy(studentLogits, labels, labelMask, params.labelSmoothing, softTargets),
   }),
   check: async (_params, context) => softmaxOnly('cross-entropy', context, 'binary-cross-entropy'),
 });

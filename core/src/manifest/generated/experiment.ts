@@ -227,6 +227,21 @@ export interface Training {
    * Also train the same student, from the same initial weights, on hard labels alone with the same budget.
    */
   baseline?: boolean;
+  /**
+   * Augmentations applied in order to every training batch of the student's stages and of the baseline (not of a teacher stage), seeded from the run's seed. Every frozen teacher then runs on the augmented batch at each step.
+   */
+  augment?: AugmentationReference[];
+}
+/**
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "AugmentationReference".
+ */
+export interface AugmentationReference {
+  /**
+   * Name of an augmentation plugin (`random-crop`, `horizontal-flip`, `mixup`, …).
+   */
+  type: string;
+  params?: Params;
 }
 /**
  * One stage of the student's training; what it leaves out it takes from the stage before it.

@@ -3,6 +3,7 @@
 // loss terms → distill's own checks of what the losses require. Everything that can reject the manifest happens here,
 // before a run directory exists. The order of the builds is fixed: plugins that draw from the seeded Math.random while
 // they build (an unseeded initializer) draw the same numbers in every kind of run.
+import type { NamedAugmentation } from '../../training/augment-batch.js';
 import type { PluginHost } from '../../plugins/plugin-host.js';
 import type { Dataset, SampleSource } from '../../plugins/dataset-plugin.js';
 import type { DistillModel } from '../../plugins/model-plugin.js';
@@ -62,6 +63,10 @@ export interface PreparedRun {
   readonly terms: ReadonlyMap<string, LossTerm>;
   /** The terms of a distillation stage, in its order. */
   termsOf(plan: StagePlan): LossTerm[];
+  /** `training.augment`, built in order; empty without augmentation. */
+  readonly augmentations: readonly NamedAugmentation[];
+  /** The seed the augmentations' randomness derives from (recorded in summary.json). */
+  readonly augmentationSeed: number;
   teacher(name: string): PreparedTeacher;
   /** Frees the models, the teacher sources and the losses' variables. */
   dispose(): void;
@@ -110,6 +115,11 @@ export async function prepareRun(loaded: LoadedManifest, host: PluginHost, servi
     for (const plan of plans) await buildTerms(plan, components, dataset, built.teachers, student, built.terms);
     const issues = requirementIssues({ experiment, dataset, teachers: built.teachers, student, plans, terms: built.terms });
     if (issues.length > 0) throw new ManifestError(issues.map((issue) => loaded.issueAt(issue.pointer, issue.message, issue.hint)));
+    const augmentations: NamedAugmentation[] = [];
+    for (const [index, reference] of (experiment.training.augment ?? []).entries()) {
+      const pointer = `/training/augment/${index}`;
+      augmentations.push({ name: reference.type, augmentation: await buildPlaced(loaded, pointer, () => components.augmentation(reference, pointer, dataset)) });
+    }
     const train = sourceOf(dataset.train);
     let labelled: Promise<SampleSource> | undefined;
     return {
@@ -131,6 +141,8 @@ export async function prepareRun(loaded: LoadedManifest, host: PluginHost, servi
       plans,
       terms: built.terms,
       termsOf: (plan) => plan.losses.map((loss) => built.terms.get(loss.pointer)!),
+      augmentations,
+      augmentationSeed: deriveSeed(experiment.seed, 'augment'),
       teacher: (name) => {
         const found = teacherNamed(name);
         if (!found) throw new Error(`the run has no teacher named "${name}"`);

@@ -18,6 +18,7 @@ import type { PreparedRun, PreparedTeacher } from './prepare-run.js';
 import { budgetSteps, runStage, type RunnerHooks, type StageContext } from './run-stage.js';
 import type { StageOutcome, StagePlan } from './stage-plan.js';
 import { TeacherSignalStore } from './teacher-signals.js';
+import { batchAugmenter } from '../../training/augment-batch.js';
 
 export interface PipelineOptions {
   readonly backend: Pick<BackendChoice, 'name'>;
@@ -65,13 +66,26 @@ export class StagePipeline implements StageContext {
   /** Runs one plan (through the cache when it is a teacher or the baseline and a cache is given). */
   async run(plan: StagePlan, hooks: RunnerHooks): Promise<void> {
     if (plan.kind === 'teacher') await this.runTeacher(plan, this.prepared.teacher((plan.model as { teacher: string }).teacher), hooks);
-    else if (plan.kind === 'baseline') await this.runBaseline(plan, hooks);
+    else if (plan.kind === 'baseline') await this.runBaseline(plan, this.augmented(plan, hooks));
     else {
       const terms = this.prepared.termsOf(plan);
       this.options.log.info(`${plan.name} stage: ${terms.map((t) => t.name).join(' + ')} for ${plan.epochs} epochs`);
-      this.record(await runStage(plan, this, hooks));
+      this.record(await runStage(plan, this, this.augmented(plan, hooks)));
     }
     this.options.stageEnd?.();
+  }
+
+  /**
+   * The student's stages and the baseline train on augmented batches when the manifest lists augmentations; a
+   * `transformBatch` hook makes every frozen teacher run on the augmented batch at each step.
+   */
+  private augmented(plan: StagePlan, hooks: RunnerHooks): RunnerHooks {
+    const { augmentations, layout, augmentationSeed } = this.prepared;
+    if (augmentations.length === 0 || hooks.transformBatch) return hooks;
+    this.options.log.info(`${plan.name} stage: augmenting every batch with ${augmentations.map((a) => a.name).join(' → ')} (seed ${augmentationSeed}); teachers run on the augmented batches`);
+    // The baseline is augmented as the student's first stage was, batch for batch: the same stage name in the seed.
+    const stage = plan.kind === 'baseline' ? 'student' : plan.name;
+    return { ...hooks, transformBatch: batchAugmenter(augmentations, layout, augmentationSeed, stage) };
   }
 
   async model(plan: StagePlan): Promise<DistillModel> {
