@@ -44,7 +44,7 @@ describe('distill init plugin', () => {
       JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] }, include: ['plugins/*.ts'] }),
     );
     const vitest = userVitest(project);
-    expect(vitest.output).toMatch(/Test Files {2}8 passed \(8\)/);
+    expect(vitest.output).toMatch(/Test Files {2}9 passed \(9\)/);
     expect(vitest.status).toBe(0);
     const tsc = spawnSync(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', project], { encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
@@ -150,7 +150,7 @@ describe('a new user writes a loss (the walk-through of docs/write-a-plugin.md)'
     expect(typo.code).toBe(2);
     const builtin = await runCli(['validate', 'experiments/my-kd.json', '--set', 'losses.0.params={"temprature":2}'], { cwd: project });
     expect(builtin.stderr).toBe(
-      '--set losses.0.params={"temprature":2}: /losses/0/params/temprature: unknown key "temprature"; did you mean "temperature"? valid: scaleByTemperatureSquared, temperature\n',
+      '--set losses.0.params={"temprature":2}: /losses/0/params/temprature: unknown key "temprature"; did you mean "temperature"? valid: aggregate, scaleByTemperatureSquared, teachers, temperature\n',
     );
   });
 });

@@ -186,7 +186,7 @@ describe('distill plugins', () => {
     const result = await runCli(['plugins']);
     expect(result.code).toBe(0);
     const headings = lines(result.stdout).filter((line) => /^\w+:$/.test(line));
-    expect(headings).toEqual(['dataset:', 'model:', 'loss:', 'optimizer:', 'scheduler:', 'tracker:', 'tokenizer:', 'augmentation:']);
+    expect(headings).toEqual(['dataset:', 'model:', 'teacher:', 'loss:', 'optimizer:', 'scheduler:', 'tracker:', 'tokenizer:', 'augmentation:']);
     expect(result.stdout).toMatch(/^ {2}kl-divergence - .+ \[@distill\/plugins@0\.1\.0\]$/m);
     expect(result.stdout).toMatch(/^ {6}temperature \(number > 0 \| \{schedule, from, to, epochs\}, default \d+\): /m);
     expect(result.stdout).toMatch(/^ {6}teacherLayer \(string, required\): /m);
