@@ -18,6 +18,11 @@ export class RunRecorder {
     this.journal = new RunJournal(runDir);
   }
 
+  /** The journal's last sequence number (a checkpoint records where the journal was). */
+  get journalSeq(): number {
+    return this.journal.lastSeq;
+  }
+
   async record(event: RunEvent): Promise<void> {
     const recorded = this.journal.append(event);
     await Promise.all(

@@ -213,6 +213,52 @@ export interface Training {
    * Also train the same student, from the same initial weights, on hard labels alone with the same budget.
    */
   baseline?: boolean;
+  checkpoint?: Checkpoint;
+  earlyStopping?: EarlyStopping;
+}
+/**
+ * Checkpoints `distill run` writes to `<run>/checkpoints/` (at the end of every epoch of every stage, and every `everySteps` steps), from which `distill run --resume <run>` continues.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Checkpoint".
+ */
+export interface Checkpoint {
+  /**
+   * Also write one every N optimizer steps of a stage (default: only at the end of each epoch).
+   */
+  everySteps?: number;
+  /**
+   * How many of the latest checkpoints to keep (besides the best one, with `earlyStopping`).
+   */
+  keep?: number;
+}
+/**
+ * Stops each distillation stage when its validation metric has not improved for `patience` validations; with `restoreBest`, the stage ends with the weights of its best validation.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "EarlyStopping".
+ */
+export interface EarlyStopping {
+  /**
+   * The stage's validation metric judged: `val/loss`, `val/accuracy`, `val/agreement`, …
+   */
+  metric?: string;
+  /**
+   * Whether a lower (min) or a higher (max) value is better.
+   */
+  mode?: 'min' | 'max';
+  /**
+   * Validations without improvement before the stage stops (default: never stops; only the best is tracked).
+   */
+  patience?: number;
+  /**
+   * An improvement must be larger than this.
+   */
+  minDelta?: number;
+  /**
+   * End the stage with the weights (and the losses' variables) of its best validation.
+   */
+  restoreBest?: boolean;
 }
 /**
  * One stage of the student's training; what it leaves out it takes from the stage before it.
