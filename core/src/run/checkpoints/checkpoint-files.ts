@@ -83,6 +83,13 @@ export async function loadCheckpoint<Meta>(checkpoint: VerifiedCheckpoint<Meta>)
   return { ...checkpoint, tensors: new Map(tensors.map((t) => [t.name, t.tensor])) };
 }
 
+/** Removes what a process killed while writing a checkpoint left behind (its temporary directory). */
+export function removeUnfinishedWrites(runDir: string): void {
+  const root = join(runDir, CHECKPOINTS_DIR);
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root).filter((n) => n.startsWith('.tmp-'))) rmSync(join(root, name), { recursive: true, force: true });
+}
+
 /** Deletes every checkpoint but the last `keep` ones and those in `alsoKeep`. */
 export function pruneCheckpoints(runDir: string, keep: number, alsoKeep: ReadonlySet<string>): void {
   const names = listCheckpoints(runDir);

@@ -20,7 +20,7 @@ import type { RunnerHooks } from '../pipeline/run-stage.js';
 import type { StagePlan } from '../pipeline/stage-plan.js';
 import type { EarlyStopping, StageStopping } from '../pipeline/early-stopping-hooks.js';
 import { lossVariableEntries } from '../loss-variables.js';
-import { checkpointName, listCheckpoints, pruneCheckpoints, writeCheckpoint, type LoadedCheckpoint } from './checkpoint-files.js';
+import { checkpointName, listCheckpoints, pruneCheckpoints, removeUnfinishedWrites, writeCheckpoint, type LoadedCheckpoint } from './checkpoint-files.js';
 
 /** Where a stage was when the checkpoint was written. */
 export interface StageCursor {
@@ -92,6 +92,7 @@ export class RunCheckpointer {
   private written = 0;
 
   constructor(private readonly options: CheckpointerOptions) {
+    removeUnfinishedWrites(options.runDir);
     const existing = listCheckpoints(options.runDir);
     this.ordinal = existing.length ? Number(existing.at(-1)!.slice('ckpt-'.length)) : 0;
     this.best = options.resumeFrom?.meta.best;
