@@ -10,6 +10,7 @@ import { silentProgress } from '../run/progress.js';
 import { formatSummaryTable } from './summary-table.js';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import { resolveTrackingTarget } from '../tracking/tracking-target.js';
+import { recordedTracking } from '../tracking/sync-runs.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
 import { handleInterrupts } from './interrupts.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
@@ -67,7 +68,8 @@ async function runCommand(file: string | undefined, options: RunOptions): Promis
       log,
       progress: options.quiet ? silentProgress : progress,
       tracking: resolveTrackingTarget(
-        { manifest: loaded.namesTracker ? loaded.experiment.tracking : undefined, trackingUri: options.trackingUri, environment: process.env },
+        // A resumed run goes on being recorded where it was (unless --tracking-uri or the environment says otherwise).
+        { manifest: (resuming && recordedTracking(resuming.runDir)) || (loaded.namesTracker ? loaded.experiment.tracking : undefined), trackingUri: options.trackingUri, environment: process.env },
         host.registries.tracker,
       ),
       signal: interrupt.signal,

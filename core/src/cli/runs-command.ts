@@ -7,7 +7,7 @@ import Table from 'cli-table3';
 import { findRunsAndSweeps, type SweepDir } from '../sweep/find-runs-and-sweeps.js';
 import { readJournal } from '../tracking/run-journal.js';
 import { readMlflowState } from '../tracking/mlflow/mlflow-sync-state.js';
-import { runProcessGone } from '../run/heartbeat.js';
+import { runProcessGone } from '../tracking/heartbeat.js';
 
 const KEY_METRICS_SHOWN = 3;
 

@@ -43,7 +43,7 @@ import { EarlyStopping, DEFAULT_EARLY_STOPPING } from './pipeline/early-stopping
 import { RunCheckpointer, type CheckpointMeta, type RunInvocation } from './checkpoints/run-checkpointer.js';
 import { loadCheckpoint, type VerifiedCheckpoint } from './checkpoints/checkpoint-files.js';
 import { disposeCheckpoint, rewindJournal } from './checkpoints/resume-point.js';
-import { Heartbeat } from './heartbeat.js';
+import { Heartbeat } from '../tracking/heartbeat.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -135,7 +135,8 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
     run: { runId, runDir, name: experiment.name },
   });
   const recorder = new RunRecorder(runDir, [tracker], log);
-  if (!resume) {
+  if (resume) await recorder.resume();
+  else {
     await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description, source: displayPath(loaded.file) });
     await recorder.params(flattenManifest(recorded));
     await recorder.tags({ ...runTags(experiment, host, backend, prepared.teachers), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../errors.js';
 import { EVENTS_FILE, METRICS_FILE } from '../../tracking/run-journal.js';
+import { rewindMlflowState } from '../../tracking/mlflow/mlflow-sync-state.js';
 import { CHECKPOINTS_DIR, listCheckpoints, verifyCheckpoint, type LoadedCheckpoint, type VerifiedCheckpoint } from './checkpoint-files.js';
 import type { CheckpointMeta } from './run-checkpointer.js';
 
@@ -40,6 +41,7 @@ export function rewindJournal(runDir: string, journal: CheckpointMeta['journal']
     const path = join(runDir, file);
     if (existsSync(path) && statSync(path).size > bytes) truncateSync(path, bytes);
   }
+  rewindMlflowState(runDir, journal.seq);
 }
 
 /** The status `summary.json` gives the run, when it has one. */

@@ -34,6 +34,12 @@ export class Heartbeat {
   }
 }
 
+/** When the run's heartbeat was last written (ms since the epoch). */
+export function lastHeartbeat(runDir: string): number | undefined {
+  const beat = join(runDir, HEARTBEAT_FILE);
+  return existsSync(beat) ? statSync(beat).mtimeMs : undefined;
+}
+
 /**
  * Whether the process of an unfinished run is gone: on this host, its pid no longer exists (or is not ours to
  * signal only when it exists); elsewhere, its heartbeat is stale. A run without `process.json` is never said dead.
