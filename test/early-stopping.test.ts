@@ -75,12 +75,13 @@ describe('training.earlyStopping', () => {
     expect(summary.metrics['student/val/loss']).toBe(losses.at(-1));
   }, 120_000);
 
-  it('refuses a metric the stage does not report, naming the ones it does', async () => {
+  it('refuses a metric the stages do not report before anything trains, at its place, naming the valid ones', async () => {
     const out = mkdtempSync(join(tmpdir(), 'early-'));
-    const result = await runCli(['run', writeManifest(manifest({ epochs: 2, earlyStopping: { metric: 'val/f1' } })), '--out', out, '--quiet']);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('training.earlyStopping.metric: stage "student" reports no "val/f1"');
-    expect(result.stderr).toContain('its validation metrics are val/accuracy, val/loss, val/agreement');
+    const result = await runCli(['run', writeManifest(manifest({ epochs: 2, earlyStopping: { metric: 'val/acuracy' } })), '--out', out, '--quiet']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/manifest\.json:\d+:\d+: \/training\/earlyStopping\/metric: the stages report no "val\/acuracy"; valid: val\/accuracy, val\/loss, val\/agreement/);
+    expect(result.stderr).toContain('did you mean "val/accuracy"?');
+    expect(readdirSync(out)).toEqual([]);
   }, 60_000);
 });
 

@@ -213,6 +213,26 @@ describe('distill run --resume', () => {
     expect(relisted[0].status).toBe('FINISHED');
   }, 180_000);
 
+  it('continues a run ended by Ctrl-C (KILLED) to the same results', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'resume-'));
+    let child: ChildProcess | undefined;
+    const poll = setInterval(() => {
+      const runDir = onlyRunDir(out);
+      if (!child || !runDir || !checkpointsOf(runDir).some((name) => metaOf(runDir, name)?.stage === 'hint')) return;
+      clearInterval(poll);
+      child.kill('SIGINT');
+    }, 5);
+    const interrupted = await runCli(['run', everyFiveSteps(), '--out', out, '--quiet'], { onSpawn: (spawned) => (child = spawned) });
+    clearInterval(poll);
+    expect(interrupted.code).toBe(130);
+    const runDir = onlyRunDir(out)!;
+    expect(summaryOf(runDir).status).toBe('KILLED');
+
+    const result = await resume(runDir);
+    expect(result.code, result.stderr).toBe(0);
+    expectSameRun(runDir);
+  }, 180_000);
+
   it('says a finished run is finished and exits 0 without touching it', async () => {
     const before = readFileSync(join(reference, 'summary.json'));
     const result = await resume(reference);

@@ -35,13 +35,15 @@ export function manifestChanges(before: Readonly<Record<string, string>>, after:
   return keys.filter((key) => before[key] !== after[key]).map((key) => `${key}: ${before[key] ?? '(absent)'} → ${after[key] ?? '(absent)'}`);
 }
 
-/** Cuts `events.jsonl` and `metrics.jsonl` back to the sizes the checkpoint recorded. */
+/** Cuts `events.jsonl` and `metrics.jsonl` back to the sizes the checkpoint recorded (and MLflow's delivery with them). */
 export function rewindJournal(runDir: string, journal: CheckpointMeta['journal']): void {
   for (const [file, bytes] of [[EVENTS_FILE, journal.eventsBytes], [METRICS_FILE, journal.metricsBytes]] as const) {
     const path = join(runDir, file);
     if (existsSync(path) && statSync(path).size > bytes) truncateSync(path, bytes);
   }
   rewindMlflowState(runDir, journal.seq);
+  // What an interrupted run wrote as its end (Ctrl-C: KILLED) is not the resumed run's: it writes its own.
+  rmSync(join(runDir, 'summary.json'), { force: true });
 }
 
 /** The status `summary.json` gives the run, when it has one. */
