@@ -233,6 +233,24 @@ describe('distill run --resume', () => {
     expectSameRun(runDir);
   }, 180_000);
 
+  it('refuses to resume a run whose process is still training it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'resume-'));
+    let child: ChildProcess | undefined;
+    let refusal: Promise<Awaited<ReturnType<typeof resume>>> | undefined;
+    const poll = setInterval(() => {
+      const runDir = onlyRunDir(out);
+      if (!child || !runDir || checkpointsOf(runDir).length === 0) return;
+      clearInterval(poll);
+      child.kill('SIGSTOP');
+      refusal = resume(runDir).finally(() => child!.kill('SIGKILL'));
+    }, 5);
+    await runCli(['run', everyFiveSteps(), '--out', out, '--quiet'], { onSpawn: (spawned) => (child = spawned) });
+    clearInterval(poll);
+    const refused = await refusal!;
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`is still running (process ${child!.pid}); two processes cannot train one run`);
+  }, 120_000);
+
   it('says a finished run is finished and exits 0 without touching it', async () => {
     const before = readFileSync(join(reference, 'summary.json'));
     const result = await resume(reference);

@@ -1,5 +1,5 @@
 // `distill run <manifest>`: validate, train (teacher stage when needed, student, baseline), evaluate, record.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openManifest } from '../manifest/open-manifest.js';
@@ -11,6 +11,7 @@ import { formatSummaryTable } from './summary-table.js';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import { resolveTrackingTarget } from '../tracking/tracking-target.js';
 import { recordedTracking } from '../tracking/sync-runs.js';
+import { PROCESS_FILE, runProcessGone } from '../tracking/heartbeat.js';
 import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
 import { handleInterrupts } from './interrupts.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
@@ -107,6 +108,10 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
   if (status === 'FINISHED') {
     process.stderr.write(`run ${basename(runDir)} already finished; nothing to resume (its results are in ${join(runDir, 'summary.json')})\n`);
     return 'finished';
+  }
+  if (existsSync(join(runDir, PROCESS_FILE)) && !runProcessGone(runDir)) {
+    const { pid } = JSON.parse(readFileSync(join(runDir, PROCESS_FILE), 'utf8')) as { pid?: unknown };
+    throw new UserError(`run ${basename(runDir)} is still running (process ${String(pid)}); two processes cannot train one run`, { hint: 'stop it first (Ctrl-C), then resume it' });
   }
   const checkpoint = latestCheckpoint(runDir, log);
   const recorded = checkpoint.meta.invocation;
