@@ -26,7 +26,7 @@ describe('distill validate', () => {
       `${file}:6:59: /losses/0/params/temperature: must be > 0 (got -1)`,
       `${file}:7:15: /losses/1/type: unknown loss "kl-divergance"; did you mean "kl-divergence"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence`,
       `${file}:9:62: /optimizer/params/learningRate: must be number (got string "0.01")`,
-      `${file}:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: augment, baseline, batchSize, epochs, evalEvery, shuffle`,
+      `${file}:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: augment, baseline, batchSize, checkpoint, earlyStopping, epochs, evalEvery, shuffle`,
     ]);
     expect(result.stdout).toBe('');
     expect(result.code).toBe(2);

@@ -3,7 +3,7 @@
 // trial recorded while the others finish, early termination, Ctrl-C and --resume, and errors caught up front.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
@@ -235,9 +235,13 @@ describe('distill sweep: early termination', () => {
     expect(Object.keys(second.history)).toHaveLength(epoch);
     const summary = readJson(join(sweepDir, second.runDir!, 'summary.json'));
     expect(summary.status).toBe('FINISHED');
-    expect(summary.stages.student).toMatchObject({ epochs: epoch, stoppedEarly: true });
+    expect(summary.stages.student).toMatchObject({ epochs: epoch, stoppedEarly: true, stoppedBy: 'early-termination' });
     expect(second.metric).toBe(summary.metrics['student/val/accuracy']);
     expect(readJson(join(sweepDir, first.runDir!, 'summary.json')).stages.student).toMatchObject({ epochs: 8, stoppedEarly: false });
+    // distill runs lists the stopped trial as such, not as FINISHED.
+    const listed = await runCli(['runs', sweepDir, '--json']);
+    const statuses = Object.fromEntries((JSON.parse(listed.stdout) as { id: string; status: string }[]).map((row) => [row.id, row.status]));
+    expect(statuses).toEqual({ [basename(first.runDir!)]: 'FINISHED', [basename(second.runDir!)]: 'EARLY-TERMINATED' });
   });
 });
 

@@ -7,6 +7,7 @@ import Table from 'cli-table3';
 import { findRunsAndSweeps, type SweepDir } from '../sweep/find-runs-and-sweeps.js';
 import { readJournal } from '../tracking/run-journal.js';
 import { readMlflowState } from '../tracking/mlflow/mlflow-sync-state.js';
+import { runProcessGone } from '../tracking/heartbeat.js';
 
 const KEY_METRICS_SHOWN = 3;
 
@@ -19,6 +20,9 @@ export interface LocalRunRow {
   readonly mlflow: string;
   /** The sweep the run is a trial of. */
   readonly sweep?: string;
+  /** A DIED run: the last training step it journaled, and how to continue it. */
+  readonly lastStep?: { readonly key: string; readonly step: number; readonly epoch: number };
+  readonly resume?: string;
 }
 
 export function register(command: Command): void {
@@ -52,10 +56,14 @@ export function localRunRow(runDir: string, sweep?: string): LocalRunRow {
   const ended = journal.find((event) => event.type === 'run-ended');
   const state = readMlflowState(runDir);
   const total = journal.length;
+  const status = runStatus(runDir, summary, ended?.type === 'run-ended' ? ended.status : undefined);
+  const lastStep = status === 'DIED' ? lastTrainingStep(runDir) : undefined;
   return {
     id: basename(runDir),
     name: summary?.name ?? (started?.type === 'run-started' ? started.name : ''),
-    status: summary?.status ?? (ended?.type === 'run-ended' ? ended.status : 'RUNNING'),
+    status,
+    ...(lastStep ? { lastStep } : {}),
+    ...(status === 'DIED' ? { resume: `distill run --resume ${runDir}` } : {}),
     metrics: summary?.metrics ?? {},
     mlflow: !state ? 'local only' : state.deliveredSeq >= total && state.runId ? 'synced' : `pending ${state.deliveredSeq}/${total}`,
     ...(sweep ? { sweep } : {}),
@@ -64,7 +72,7 @@ export function localRunRow(runDir: string, sweep?: string): LocalRunRow {
 
 export function formatRunsTable(rows: readonly LocalRunRow[]): string {
   const table = new Table({ head: ['run', 'name', 'status', 'key metrics', 'mlflow'], style: { head: [], border: [] } });
-  for (const row of rows) table.push([row.id, row.name, row.status, keyMetrics(row.metrics), row.mlflow]);
+  for (const row of rows) table.push([row.id, row.name, statusCell(row), keyMetrics(row.metrics), row.mlflow]);
   return table.toString();
 }
 
@@ -79,10 +87,45 @@ function format(value: number | null): string {
   return value === null ? 'NaN' : Number.isInteger(value) ? String(value) : value.toPrecision(4);
 }
 
+/**
+ * A run's status: summary.json's (EARLY-TERMINATED for a sweep trial its sweep stopped), else the journal's end, else
+ * RUNNING while its process lives and DIED once it is gone.
+ */
+function runStatus(runDir: string, summary: SummaryFile | undefined, ended: string | undefined): string {
+  if (summary?.status === 'FINISHED' && Object.values(summary.stages ?? {}).some((s) => s?.stoppedEarly === true && s.stoppedBy !== 'early-stopping')) return 'EARLY-TERMINATED';
+  const status = summary?.status ?? ended ?? 'RUNNING';
+  return status === 'RUNNING' && runProcessGone(runDir) ? 'DIED' : status;
+}
+
+function statusCell(row: LocalRunRow): string {
+  if (row.status !== 'DIED') return row.status;
+  const where = row.lastStep ? ` after ${row.lastStep.key.split('/train/')[0]} step ${row.lastStep.step + 1} (epoch ${row.lastStep.epoch + 1})` : '';
+  return `DIED${where}\nresume: ${row.resume}`;
+}
+
+/** The last training step the run journaled (its last `<stage>/train/loss` point). */
+function lastTrainingStep(runDir: string): LocalRunRow['lastStep'] {
+  const file = join(runDir, 'metrics.jsonl');
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    try {
+      const point = JSON.parse(lines[i]) as { key?: unknown; step?: unknown; epoch?: unknown };
+      if (typeof point.key === 'string' && point.key.endsWith('/train/loss') && typeof point.step === 'number' && typeof point.epoch === 'number') {
+        return { key: point.key, step: point.step, epoch: point.epoch };
+      }
+    } catch {
+      // a torn last line
+    }
+  }
+  return undefined;
+}
+
 interface SummaryFile {
   name?: string;
   status?: string;
   metrics?: Record<string, number | null>;
+  stages?: Record<string, { stoppedEarly?: unknown; stoppedBy?: unknown } | undefined>;
 }
 
 function readSummary(runDir: string): SummaryFile | undefined {

@@ -105,7 +105,7 @@ describe('validateManifest: each class of error, with its exact message and plac
       'x.json:7:44: /losses/0/params/temprature: unknown key "temprature"; did you mean "temperature"? valid: temperature',
     ]);
     expect(errorsOf(withLine(10, '  "training": { "epochs": 2, "shufle": false }'))).toEqual([
-      'x.json:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: augment, baseline, batchSize, epochs, evalEvery, shuffle',
+      'x.json:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: augment, baseline, batchSize, checkpoint, earlyStopping, epochs, evalEvery, shuffle',
     ]);
     expect(errorsOf(withLine(8, '    { "type": "cross-entropy", "params": { "smoothing": 0.1 } }'))).toEqual([
       'x.json:8:44: /losses/1/params/smoothing: unknown key "smoothing"; no keys are allowed here',
@@ -212,7 +212,7 @@ describe('validateManifest: overrides', () => {
     expect(errorsOf(text, ['losses.0.params.temperature=-3', 'training.epocs=3', 'optimizer.params.learningRate=0.1', 'losses.9.weight=1'])).toEqual([
       'x.json:10:27: /training/epochs: must be >= 1 (got 0)',
       '--set losses.0.params.temperature=-3: /losses/0/params/temperature: must be > 0 (got -3)',
-      '--set training.epocs=3: /training/epocs: unknown key "epocs"; did you mean "epochs"? valid: augment, baseline, batchSize, epochs, evalEvery, shuffle',
+      '--set training.epocs=3: /training/epocs: unknown key "epocs"; did you mean "epochs"? valid: augment, baseline, batchSize, checkpoint, earlyStopping, epochs, evalEvery, shuffle',
       // the flag created `optimizer`, so the missing type is the flag's doing
       '--set optimizer.params.learningRate=0.1: /optimizer: missing required key "type"',
       '--set losses.9.weight=1: /losses/9: index 9 is out of range; losses has 2 items',

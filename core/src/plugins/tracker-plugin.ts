@@ -24,6 +24,11 @@ export type RunEvent =
       readonly description?: string;
       /** What the run was started from, as the user would name it (the manifest's path). */
       readonly source?: string;
+      /**
+       * Set when a run is resumed from a checkpoint: the journal's own `run-started` handed to the trackers again (not
+       * journaled again), so a tracker takes up the record it has of the run instead of starting one.
+       */
+      readonly resumed?: boolean;
     }
   | { readonly type: 'params'; readonly params: Readonly<Record<string, string>> }
   | { readonly type: 'tags'; readonly tags: Readonly<Record<string, string>> }

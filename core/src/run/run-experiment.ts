@@ -10,7 +10,7 @@ import { initBackend, type BackendChoice } from '../backend/select-backend.js';
 import { RunRecorder } from '../tracking/run-recorder.js';
 import { redactDeep, registerUriSecrets } from '../secrets/redact.js';
 import { registerEnvironmentSecrets } from '../secrets/environment-secrets.js';
-import { withSeededMathRandom } from '../random/seeded-math-random.js';
+import { currentMathRandom, withSeededMathRandom } from '../random/seeded-math-random.js';
 import { RunInterruptedError } from '../training/run-interrupted-error.js';
 import type { StageHooks, StageResult } from '../training/train-stage.js';
 import { saveModelFiles, saveVariables } from '../io/model-files.js';
@@ -39,6 +39,12 @@ import { exportStudent, type ExportedVariant } from '../export/export-student.js
 import { loggedModels } from '../export/logged-models.js';
 import { datasetInput } from '../tracking/dataset-input.js';
 import { displayPath } from '../display-path.js';
+import { readJournal } from '../tracking/run-journal.js';
+import { EarlyStopping, DEFAULT_EARLY_STOPPING } from './pipeline/early-stopping-hooks.js';
+import { RunCheckpointer, type CheckpointMeta, type RunInvocation } from './checkpoints/run-checkpointer.js';
+import { loadCheckpoint, type VerifiedCheckpoint } from './checkpoints/checkpoint-files.js';
+import { disposeCheckpoint, rewindJournal } from './checkpoints/resume-point.js';
+import { Heartbeat } from '../tracking/heartbeat.js';
 
 export interface RunRequest {
   readonly loaded: LoadedManifest;
@@ -66,6 +72,10 @@ export interface RunRequest {
   readonly finalArtifacts?: (runDir: string) => Promise<readonly string[]>;
   /** Registered model (MLflow Model Registry) that the shipped student becomes a new version of. */
   readonly registerModel?: string;
+  /** Write checkpoints (`distill run`): how the run was started, recorded in each so `--resume` can start it again. */
+  readonly checkpoints?: { readonly invocation: RunInvocation };
+  /** Continue the run in `<outDir>/<runId>` from this checkpoint (`distill run --resume`). */
+  readonly resume?: { readonly checkpoint: VerifiedCheckpoint<CheckpointMeta>; readonly changes: readonly string[] };
 }
 
 export interface RunOutcome {
@@ -97,9 +107,17 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
   const experiment = loaded.experiment;
   const runId = request.runId ?? createRunId();
   const runDir = join(request.outDir, runId);
+  const resume = request.resume;
+  // A resumed run's journal goes back to where its checkpoint had it: the steps after it are trained (and logged) again.
+  if (resume) rewindJournal(runDir, resume.checkpoint.meta.journal);
   mkdirSync(runDir, { recursive: true });
   log.attach(runDir);
-  const started = Date.now();
+  const started = (resume && startTimeOf(runDir)) || Date.now();
+  if (resume) {
+    log.info(`resuming run ${runId} from checkpoint ${resume.checkpoint.name} (stage ${resume.checkpoint.meta.stage}, written ${resume.checkpoint.meta.createdAt})`);
+    for (const change of resume.changes) log.warn(`resumed with a changed manifest: ${change}`);
+  }
+  const heartbeat = new Heartbeat(runDir);
   // Whatever the run's environment and tracking target hold in credentials is masked in everything it writes.
   registerEnvironmentSecrets(environmentOf(request));
   const target = request.tracking ?? resolveTrackingTarget({ manifest: loaded.namesTracker ? experiment.tracking : undefined, environment: environmentOf(request) }, host.registries.tracker);
@@ -118,10 +136,13 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
     run: { runId, runDir, name: experiment.name },
   });
   const recorder = new RunRecorder(runDir, [tracker], log);
-  await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description, source: displayPath(loaded.file) });
-  await recorder.params(flattenManifest(recorded));
-  await recorder.tags({ ...runTags(experiment, host, backend, prepared.teachers), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
-  await recorder.record(datasetInput(experiment.dataset, prepared.dataset));
+  if (resume) await recorder.resume();
+  else {
+    await recorder.record({ type: 'run-started', runId, name: experiment.name, runDir, startTime: started, description: experiment.description, source: displayPath(loaded.file) });
+    await recorder.params(flattenManifest(recorded));
+    await recorder.tags({ ...runTags(experiment, host, backend, prepared.teachers), 'distill.tracking.chosenBy': target.chosenBy, ...request.tags });
+    await recorder.record(datasetInput(experiment.dataset, prepared.dataset));
+  }
 
   const artifacts = [manifestFile];
   const pipeline = new StagePipeline(prepared, {
@@ -145,6 +166,7 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
   } finally {
     request.progress.stageEnd();
     pipeline.dispose();
+    heartbeat.stop();
   }
   return finish({ request, runId, runDir, started, backend, status, error, metrics, stages: pipeline.results, artifacts: [...artifacts.slice(0, 1), ...pipeline.artifacts, ...artifacts.slice(1)], recorder, datasetFacts: prepared.dataset.facts, augmentation: prepared.augmentations.length ? { seed: prepared.augmentationSeed, steps: prepared.experiment.training.augment } : undefined });
 }
@@ -152,8 +174,35 @@ async function execute(request: RunRequest, prepared: PreparedRun, backend: Back
 /** prepare → plan → every stage through the one runner → test evaluation → saved student → final metrics. */
 async function train(request: RunRequest, pipeline: StagePipeline, recorder: RunRecorder, runDir: string, artifacts: string[]): Promise<Record<string, number>> {
   const { prepared } = pipeline;
-  const hooks: RunnerHooks = { ...request.hooks, ...stageHooks(recorder, request.progress, request.signal, request.onEpochEnd) };
-  await pipeline.runAll(withStudentPruning(hooks, prepared));
+  const base: RunnerHooks = { ...request.hooks, ...stageHooks(recorder, request.progress, request.signal, request.onEpochEnd) };
+  const distillStages = new Set(prepared.plans.filter((plan) => plan.kind === 'distill').map((plan) => plan.name));
+  const settings = prepared.experiment.training.earlyStopping;
+  const earlyStopping = new EarlyStopping(settings ? { ...DEFAULT_EARLY_STOPPING, ...settings } : DEFAULT_EARLY_STOPPING, distillStages, request.log, settings !== undefined);
+  let hooks = earlyStopping.wrap(withStudentPruning(base, prepared));
+  const resumeFrom = request.resume ? await loadCheckpoint(request.resume.checkpoint) : undefined;
+  if (request.checkpoints) {
+    const checkpoint = prepared.experiment.training.checkpoint;
+    const checkpointer = new RunCheckpointer({
+      runDir,
+      prepared,
+      settings: { keep: checkpoint?.keep ?? 2, ...(checkpoint?.everySteps ? { everySteps: checkpoint.everySteps } : {}) },
+      params: flattenManifest(prepared.experiment),
+      invocation: request.checkpoints.invocation,
+      earlyStopping,
+      runRandom: currentMathRandom(),
+      journalSeq: () => recorder.journalSeq,
+      baseline: () => pipeline.baselineModel?.model,
+      log: request.log,
+      ...(resumeFrom ? { resumeFrom } : {}),
+    });
+    hooks = checkpointer.wrap(hooks);
+  }
+  try {
+    await pipeline.runAll(hooks);
+  } finally {
+    earlyStopping.dispose();
+    if (resumeFrom) disposeCheckpoint(resumeFrom);
+  }
 
   const teachers = prepared.teachers.map((t) => ({ name: t.name, label: t.label, ...(t.model ? { model: t.model } : { scorer: sourceScorer(t.source!) }) }));
   const baseline = pipeline.baselineModel;
@@ -249,7 +298,14 @@ async function finish(f: Finish): Promise<RunOutcome> {
     metrics: f.metrics,
     artifacts: [...f.artifacts.map(relative), 'summary.json', 'metrics.jsonl', 'run.log'],
     ...(f.error ? { error: f.error.message } : {}),
-    stages: Object.fromEntries(Object.entries(f.stages).map(([k, s]) => [k, { steps: s.steps, epochs: s.epochs, stoppedEarly: s.stoppedEarly }])),
+    stages: Object.fromEntries(
+      Object.entries(f.stages).map(([k, s]) => [
+        k,
+        { steps: s.steps, epochs: s.epochs, stoppedEarly: s.stoppedEarly, ...(s.stoppedBy ? { stoppedBy: s.stoppedBy } : {}), ...(s.weightsEpoch !== undefined ? { weightsEpoch: s.weightsEpoch } : {}) },
+      ]),
+    ),
+    ...studentWeights(f),
+    ...(f.request.resume ? { resumedFrom: { checkpoint: f.request.resume.checkpoint.name, ...(f.request.resume.changes.length ? { changes: f.request.resume.changes } : {}) } } : {}),
     ...(f.datasetFacts ? { dataset: { ...f.datasetFacts } } : {}),
     ...(f.augmentation ? { augmentation: f.augmentation } : {}),
   };
@@ -262,6 +318,21 @@ async function finish(f: Finish): Promise<RunOutcome> {
   await f.recorder.end(f.status, f.error?.message);
   const exitCode = f.status === 'FINISHED' ? 0 : f.status === 'KILLED' ? 130 : 1;
   return { runId: f.runId, runDir: f.runDir, summary, exitCode };
+}
+
+/** Which weights the student was evaluated and saved with: the last distillation stage's, after which of its epochs. */
+function studentWeights(f: Finish): Pick<RunSummary, 'studentWeights'> {
+  const stage = f.request.loaded.experiment.stages?.at(-1)?.name ?? 'student';
+  const result = f.stages[stage];
+  if (!result || f.status !== 'FINISHED') return {};
+  const epoch = result.weightsEpoch ?? result.epochs;
+  return { studentWeights: { stage, epoch, restoredBest: epoch !== result.epochs } };
+}
+
+/** When a resumed run first started (its journal's `run-started`). */
+function startTimeOf(runDir: string): number | undefined {
+  const started = readJournal(runDir).find((event) => event.type === 'run-started');
+  return started?.type === 'run-started' ? started.startTime : undefined;
 }
 
 function environmentOf(request: RunRequest): Environment {

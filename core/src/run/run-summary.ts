@@ -16,7 +16,13 @@ export interface RunSummary {
   /** Paths relative to the run directory. */
   readonly artifacts: readonly string[];
   readonly error?: string;
-  readonly stages: Readonly<Record<string, { steps: number; epochs: number; stoppedEarly: boolean }>>;
+  readonly stages: Readonly<
+    Record<string, { steps: number; epochs: number; stoppedEarly: boolean; stoppedBy?: 'early-stopping' | 'early-termination'; weightsEpoch?: number }>
+  >;
+  /** The weights the student was evaluated and saved with: its last stage's, after this epoch (from 1). */
+  readonly studentWeights?: { readonly stage: string; readonly epoch: number; readonly restoredBest: boolean };
+  /** The checkpoint a resumed run continued from, and the manifest's changes it was allowed to continue with. */
+  readonly resumedFrom?: { readonly checkpoint: string; readonly changes?: readonly string[] };
   /** What the dataset reported about reading its data (`skippedFiles`). */
   readonly dataset?: Readonly<Record<string, number>>;
   /** `training.augment` as it ran (params with their defaults) and the seed its randomness derives from. */

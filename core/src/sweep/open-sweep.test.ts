@@ -107,8 +107,8 @@ describe('openSweep: every trial is validated before the first starts', () => {
     const file = write('{\n  "manifest": "./base.json",\n  "sweep": {\n    "parameters": {\n      "training.epoch": { "values": [1, 2] }\n    }\n  }\n}\n', 'sweep.json', dir);
     const at = displayPath(file);
     expect(await errorsOf(file)).toEqual([
-      `${at}:5:7: /sweep/parameters/training.epoch: value 1: the manifest has no /training/epoch: unknown key "epoch"; did you mean "epochs"? valid: augment, baseline, batchSize, epochs, evalEvery, shuffle`,
-      `${at}:5:7: /sweep/parameters/training.epoch: value 2: the manifest has no /training/epoch: unknown key "epoch"; did you mean "epochs"? valid: augment, baseline, batchSize, epochs, evalEvery, shuffle`,
+      `${at}:5:7: /sweep/parameters/training.epoch: value 1: the manifest has no /training/epoch: unknown key "epoch"; did you mean "epochs"? valid: augment, baseline, batchSize, checkpoint, earlyStopping, epochs, evalEvery, shuffle`,
+      `${at}:5:7: /sweep/parameters/training.epoch: value 2: the manifest has no /training/epoch: unknown key "epoch"; did you mean "epochs"? valid: augment, baseline, batchSize, checkpoint, earlyStopping, epochs, evalEvery, shuffle`,
     ]);
   });
 

@@ -16,6 +16,11 @@ export class RunJournal {
     this.seq = readJournal(runDir).length;
   }
 
+  /** The sequence number of the last event appended (0 when there is none). */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
   /**
    * Appends synchronously: a crash right after `append` returns still leaves the event on disk. Secrets are masked
    * here, so neither the journal nor any tracker (which gets the event returned) ever holds one.

@@ -1,8 +1,8 @@
 // The one place a run reports to: journals each event, then hands it to the trackers. A tracker's failure is logged
 // and never stops training (the journal keeps the event for `distill sync`).
 import { relative } from 'node:path';
-import type { MetricPoint, RunEvent, RunStatus, Tracker } from '../plugins/tracker-plugin.js';
-import { RunJournal } from './run-journal.js';
+import type { MetricPoint, RecordedEvent, RunEvent, RunStatus, Tracker } from '../plugins/tracker-plugin.js';
+import { RunJournal, readJournal } from './run-journal.js';
 import type { WarnSink } from '../plugins/run-services.js';
 
 export class RunRecorder {
@@ -16,6 +16,11 @@ export class RunRecorder {
     private readonly log: WarnSink,
   ) {
     this.journal = new RunJournal(runDir);
+  }
+
+  /** The journal's last sequence number (a checkpoint records where the journal was). */
+  get journalSeq(): number {
+    return this.journal.lastSeq;
   }
 
   async record(event: RunEvent): Promise<void> {
@@ -32,6 +37,13 @@ export class RunRecorder {
         }
       }),
     );
+  }
+
+  /** A resumed run: its journal's `run-started`, handed to the trackers again (marked `resumed`), not journaled again. */
+  async resume(): Promise<void> {
+    const started = readJournal(this.runDir).find((event) => event.type === 'run-started');
+    if (!started) return;
+    await Promise.all(this.trackers.map((tracker) => tracker.handle({ ...started, resumed: true } as RecordedEvent).catch((error: Error) => this.log.warn(`tracker failed (${error.message})`))));
   }
 
   params(params: Record<string, string>): Promise<void> {

@@ -39,7 +39,7 @@ export async function syncRun(runDir: string, options: SyncOptions): Promise<Run
 }
 
 /** The tracking the run recorded in manifest.resolved.json (what it actually used). */
-function recordedTracking(runDir: string): { type: string; params?: Record<string, unknown> } | undefined {
+export function recordedTracking(runDir: string): { type: string; params?: Record<string, unknown> } | undefined {
   try {
     const manifest = JSON.parse(readFileSync(join(runDir, 'manifest.resolved.json'), 'utf8')) as { tracking?: { type?: unknown; params?: unknown } };
     const tracking = manifest.tracking;

@@ -96,6 +96,8 @@ export interface StageState {
   readonly random?: { getState(): number; setState(state: number): void };
   /** The last validation's metrics. */
   lastValidation: Record<string, number>;
+  /** Set when an `onEpochEnd` hook stopped the stage at `epoch` (a resumed stage that had stopped ends at once). */
+  stopped: boolean;
 }
 
 export interface StageHooks {
@@ -118,6 +120,10 @@ export interface StageResult {
   readonly steps: number;
   readonly epochs: number;
   readonly stoppedEarly: boolean;
+  /** Who stopped it: the manifest's `earlyStopping`, or a sweep's early termination. */
+  readonly stoppedBy?: 'early-stopping' | 'early-termination';
+  /** After which epoch (counted from 1) the weights it ended with were taken: `epochs`, or the best one's (`restoreBest`). */
+  readonly weightsEpoch?: number;
   readonly lastValidation: Readonly<Record<string, number>>;
 }
 
@@ -140,6 +146,7 @@ export function createStageState(config: StageConfig): StageState {
     order: { seed: config.seed, shuffle: config.shuffle, count: config.train.count },
     random: currentMathRandom(),
     lastValidation: {},
+    stopped: false,
   };
 }
 
@@ -155,14 +162,18 @@ export async function trainStage(config: StageConfig, hooks: StageHooks, state: 
   const yieldToEventLoop = eventLoopYielder();
   // The frozen teachers' validation predictions never change: taken once, compared with the model's every epoch.
   const teacherPredictions = validationPredictions(config);
+  if (state.stopped) return { steps: state.step, epochs: state.epoch + 1, stoppedEarly: true, lastValidation: state.lastValidation };
+  // A state restored from a checkpoint taken mid-epoch continues that epoch after the batches it had trained on.
+  let resumeAt = state.stepInEpoch;
 
   for (; state.epoch < epochs && state.step < totalSteps; state.epoch++) {
     const epoch = state.epoch;
     const weights = terms.map((t) => valueAt(t.weight, epoch, epochs));
     const scheduled = terms.map((t) => t.loss.scheduledValues?.(epoch, epochs) ?? {});
     const order = epochOrder(train.count, config.shuffle, config.seed, epoch);
-    state.stepInEpoch = 0;
-    const batches = epochBatches(train, config.layout, batchSize, order, `${stage} stage, training split`);
+    state.stepInEpoch = resumeAt;
+    const batches = epochBatches(train, config.layout, batchSize, resumeAt ? order.subarray(resumeAt * batchSize) : order, `${stage} stage, training split`);
+    resumeAt = 0;
     for await (const read of batches) {
       const step = state.step;
       if (step >= totalSteps) {
@@ -207,7 +218,8 @@ export async function trainStage(config: StageConfig, hooks: StageHooks, state: 
       state.lastValidation = await validate(config, teacherPredictions, epoch, state.step, hooks);
       reported = state.lastValidation;
     }
-    if ((await hooks.onEpochEnd?.(stage, epoch, reported)) === 'stop') {
+    if ((await hooks.onEpochEnd?.(stage, epoch, reported)) === 'stop' || state.stopped) {
+      state.stopped = true;
       return { steps: state.step, epochs: epoch + 1, stoppedEarly: true, lastValidation: state.lastValidation };
     }
   }

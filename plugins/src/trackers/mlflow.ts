@@ -54,6 +54,8 @@ export class MlflowTracker implements Tracker {
   private loop: Promise<void> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private lastSeq = 0;
+  /** A resumed run: its MLflow run is set RUNNING again before anything else is sent. */
+  private reopen = false;
   private ended = false;
   private killed = false;
   private warned = false;
@@ -87,6 +89,7 @@ export class MlflowTracker implements Tracker {
     if (event.type === 'run-started') {
       this.delivery = MlflowRunDelivery.open(this.client, event.runDir, this.target, this.options.log);
       this.delivery.prepare(event);
+      this.reopen = event.resumed === true;
     }
     if (event.type === 'run-ended') {
       this.ended = true;
@@ -171,6 +174,10 @@ export class MlflowTracker implements Tracker {
     const delivery = this.delivery!;
     const signal = this.abort.signal;
     try {
+      if (this.reopen) {
+        await delivery.reopen(signal);
+        this.reopen = false;
+      }
       while (this.pending() && !signal.aborted) {
         if (this.mode === 'journal') {
           await delivery.deliverJournal(signal);

@@ -231,6 +231,8 @@ export interface Training {
    * Augmentations applied in order to every training batch of the student's stages and of the baseline (not of a teacher stage), seeded from the run's seed. Every frozen teacher then runs on the augmented batch at each step.
    */
   augment?: AugmentationReference[];
+  checkpoint?: Checkpoint;
+  earlyStopping?: EarlyStopping;
 }
 /**
  * This interface was referenced by `Experiment`'s JSON-Schema
@@ -242,6 +244,50 @@ export interface AugmentationReference {
    */
   type: string;
   params?: Params;
+}
+/**
+ * Checkpoints `distill run` writes to `<run>/checkpoints/` (at the end of every epoch of every stage, and every `everySteps` steps), from which `distill run --resume <run>` continues.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "Checkpoint".
+ */
+export interface Checkpoint {
+  /**
+   * Also write one every N optimizer steps of a stage (default: only at the end of each epoch).
+   */
+  everySteps?: number;
+  /**
+   * How many of the latest checkpoints to keep (besides the best one, with `earlyStopping`).
+   */
+  keep?: number;
+}
+/**
+ * Stops each distillation stage when its validation metric has not improved for `patience` validations; with `restoreBest`, the stage ends with the weights of its best validation.
+ *
+ * This interface was referenced by `Experiment`'s JSON-Schema
+ * via the `definition` "EarlyStopping".
+ */
+export interface EarlyStopping {
+  /**
+   * The stage's validation metric judged: `val/loss`, `val/accuracy`, `val/agreement`, …
+   */
+  metric?: string;
+  /**
+   * Whether a lower (min) or a higher (max) value is better.
+   */
+  mode?: 'min' | 'max';
+  /**
+   * Validations without improvement before the stage stops (default: never stops; only the best is tracked).
+   */
+  patience?: number;
+  /**
+   * An improvement must be larger than this.
+   */
+  minDelta?: number;
+  /**
+   * End the stage with the weights (and the losses' variables) of its best validation.
+   */
+  restoreBest?: boolean;
 }
 /**
  * One stage of the student's training; what it leaves out it takes from the stage before it.

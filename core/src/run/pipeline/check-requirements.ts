@@ -34,7 +34,26 @@ export function requirementIssues(input: RequirementsInput): PointerIssue[] {
   const issues: PointerIssue[] = [];
   for (const [pointer, term] of input.terms) issues.push(...termIssues(pointer, term, input));
   issues.push(...freezeIssues(input));
+  issues.push(...earlyStoppingIssues(input));
   return issues;
+}
+
+/**
+ * Early stopping judges a validation metric every distillation stage reports: accuracy, loss, and the agreement with
+ * each teacher that is a model (`val/agreement`, or `val/agreement/<name>` with several); it needs a validation split.
+ */
+function earlyStoppingIssues({ experiment, dataset, teachers }: RequirementsInput): PointerIssue[] {
+  const settings = experiment.training.earlyStopping;
+  if (!settings) return [];
+  const agreement = teachers.length > 1 ? teachers.map((t) => `val/agreement/${t.name}`) : ['val/agreement'];
+  const valid = ['val/accuracy', 'val/loss', ...agreement];
+  const metric = settings.metric ?? 'val/loss';
+  if (!dataset.validation) {
+    return [{ pointer: '/training/earlyStopping', message: `early stopping judges the validation split, and the dataset "${experiment.dataset.type}" has none` }];
+  }
+  if (valid.includes(metric)) return [];
+  const close = nearest(metric, valid);
+  return [{ pointer: '/training/earlyStopping/metric', message: `the stages report no "${metric}"; valid: ${valid.join(', ')}`, ...(close ? { hint: `did you mean "${close}"?` } : {}) }];
 }
 
 function termIssues(pointer: string, term: LossTerm, input: RequirementsInput): PointerIssue[] {

@@ -7,7 +7,7 @@ import { deriveSeed } from '../../random/seeded-random.js';
 import { batchCount } from '../../training/batches.js';
 import { hardLabelTermFor } from '../../training/hard-label-term.js';
 import type { LossTerm } from '../../training/loss-term.js';
-import { createStageState, trainStage, type StageConfig, type StageHooks, type StageState, type StageTeacher } from '../../training/train-stage.js';
+import { createStageState, trainStage, type StageConfig, type StageHooks, type StageResult, type StageState, type StageTeacher } from '../../training/train-stage.js';
 import type { PreparedRun } from './prepare-run.js';
 import type { StageOutcome, StagePlan } from './stage-plan.js';
 import { freezeLayers } from './trainable-layers.js';
@@ -23,8 +23,14 @@ export interface StageContext {
   stageTeachers(plan: StagePlan, terms: readonly LossTerm[], online: boolean): Promise<StageTeacher[]>;
 }
 
-/** `onStageStart` hands the stage's state to whoever needs it (a checkpoint restores into it, or saves from it). */
-export type RunnerHooks = StageHooks & { onStageStart?(state: StageState, plan: StagePlan): void | Promise<void> };
+/**
+ * `onStageStart` hands the stage's state to whoever needs it (a checkpoint restores into it, or saves from it);
+ * `onStageEnd` may change what the stage ends with (early stopping's best weights) and says so in the result.
+ */
+export type RunnerHooks = StageHooks & {
+  onStageStart?(state: StageState, plan: StagePlan): void | Promise<void>;
+  onStageEnd?(state: StageState, plan: StagePlan, result: StageResult): StageResult | Promise<StageResult>;
+};
 
 export async function runStage(plan: StagePlan, context: StageContext, hooks: RunnerHooks): Promise<StageOutcome> {
   const { prepared } = context;
@@ -54,7 +60,8 @@ export async function runStage(plan: StagePlan, context: StageContext, hooks: Ru
     await hooks.onStageStart?.(state, plan);
     const thaw = freezeLayers(model, plan.trainable?.freeze);
     try {
-      return { plan, result: await trainStage(config, hooks, state) };
+      const result = await trainStage(config, hooks, state);
+      return { plan, result: (await hooks.onStageEnd?.(state, plan, result)) ?? result };
     } finally {
       thaw();
     }

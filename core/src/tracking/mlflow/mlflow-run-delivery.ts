@@ -103,6 +103,20 @@ export class MlflowRunDelivery {
     this.save({ startTags: runStartTags({ runName, description: start.description, source: start.source }) });
   }
 
+  /** A resumed run: the MLflow run it already has (when it has one) is RUNNING again. */
+  async reopen(signal?: AbortSignal): Promise<void> {
+    if (!this.state.runId) return;
+    await this.ensureRun(signal);
+    await this.client.updateRun({ runId: this.runInfo!.run_id, status: 'RUNNING' }, { signal });
+  }
+
+  /** A run whose process died before it ended: its MLflow run is KILLED, ended when its heartbeat stopped. */
+  async markDied(endTime: number, signal?: AbortSignal): Promise<void> {
+    await this.ensureRun(signal);
+    await this.client.logBatch(this.runInfo!.run_id, { tags: [{ key: DISTILL_ERROR_TAG, value: 'the run\'s process died; resume it with distill run --resume' }] }, { signal });
+    await this.client.updateRun({ runId: this.runInfo!.run_id, status: 'KILLED', endTime }, { signal });
+  }
+
   /** Delivers everything in the journal after `deliveredSeq`; returns how many events were sent. */
   async deliverJournal(signal?: AbortSignal): Promise<number> {
     return this.deliver(readJournal(this.runDir).filter((event) => event.seq > this.state.deliveredSeq), signal);

@@ -35,6 +35,15 @@ export function readMlflowState(runDir: string): MlflowSyncState | undefined {
   return JSON.parse(readFileSync(file, 'utf8')) as MlflowSyncState;
 }
 
+/**
+ * A run resumed from a checkpoint journals again what came after it: delivery goes back to there too, so nothing the
+ * resumed run journals is taken for delivered (the steps trained again are sent again, with the same values).
+ */
+export function rewindMlflowState(runDir: string, seq: number): void {
+  const state = readMlflowState(runDir);
+  if (state && state.deliveredSeq > seq) writeMlflowState(runDir, { ...state, deliveredSeq: seq, modelAttempted: undefined });
+}
+
 /** Atomic (write then rename): a crash never leaves a half-written state behind. */
 export function writeMlflowState(runDir: string, state: Omit<MlflowSyncState, 'updatedAt'>): MlflowSyncState {
   const stored = { ...state, updatedAt: new Date().toISOString() };

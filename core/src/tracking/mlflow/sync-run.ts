@@ -7,6 +7,7 @@ import { readJournal } from '../run-journal.js';
 import type { MlflowClient } from './mlflow-client.js';
 import { MlflowRunDelivery, type DeliveryTarget } from './mlflow-run-delivery.js';
 import { readMlflowState } from './mlflow-sync-state.js';
+import { lastHeartbeat, runProcessGone } from '../heartbeat.js';
 
 export interface MlflowSyncResult {
   readonly runDir: string;
@@ -20,12 +21,21 @@ export interface MlflowSyncResult {
   readonly error?: string;
 }
 
+/** When a run that has not ended died (its last heartbeat), if it did. */
+function diedAt(runDir: string): number | undefined {
+  if (readJournal(runDir).some((event) => event.type === 'run-ended') || !runProcessGone(runDir)) return undefined;
+  return lastHeartbeat(runDir) ?? Date.now();
+}
+
 export async function syncMlflowRun(runDir: string, client: MlflowClient, target: DeliveryTarget, log?: WarnSink): Promise<MlflowSyncResult> {
   const totalEvents = readJournal(runDir).length;
   const saved = readMlflowState(runDir);
   try {
     const delivery = MlflowRunDelivery.open(client, runDir, target, log);
     const sent = await delivery.deliverJournal();
+    // A run that never ended and whose process is gone stays RUNNING in MLflow unless it is said to be dead.
+    const died = diedAt(runDir);
+    if (died !== undefined && delivery.deliveredSeq > 0) await delivery.markDied(died);
     return { runDir, sent, deliveredSeq: delivery.deliveredSeq, totalEvents, trackingUri: client.trackingUri, experimentId: delivery.experimentId, mlflowRunId: delivery.mlflowRunId };
   } catch (error) {
     if (error instanceof UserError && !saved) throw error;
