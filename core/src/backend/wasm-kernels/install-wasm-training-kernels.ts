@@ -1,13 +1,15 @@
 // Registers, for the wasm backend, the kernels a training step needs that tfjs-backend-wasm 4.x lacks, computes
 // slowly or computes wrongly: convolution filter and input gradients (im2col + the wasm matmul), depthwise
 // convolution gradients, the max-pooling gradient, Tile (in every batch normalization's gradient), and
-// UnsortedSegmentSum (the gradient of a gather, i.e. of an Embedding layer). Installed by startWasmBackend, after
+// UnsortedSegmentSum (the gradient of a gather, i.e. of an Embedding layer), and distill's fused optimizer updates
+// (optimizer-updates.ts). Installed by startWasmBackend, after
 // the matmul transpose fix, whose fast paths the convolution gradients use.
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { fusedAdamConfig, fusedMomentumConfig, fusedRMSPropConfig } from './optimizer-updates.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { WASM } from './wasm-heap.js';
@@ -21,6 +23,9 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   maxPoolGradConfig,
   tileConfig,
   unsortedSegmentSumConfig,
+  fusedAdamConfig,
+  fusedMomentumConfig,
+  fusedRMSPropConfig,
 ];
 
 /** The stock kernels replaced (tfjs-backend-wasm has them, slower), kept to put back. */
