@@ -10,7 +10,7 @@ import { silentProgress } from '../run/progress.js';
 import { formatSummaryTable } from './summary-table.js';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import { resolveTrackingTarget } from '../tracking/tracking-target.js';
-import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
+import { addManifestOptions, overridesOf, type ManifestOptions } from './manifest-options.js';
 import { handleInterrupts } from './interrupts.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
 
@@ -41,7 +41,7 @@ export function register(command: Command): void {
 }
 
 async function runCommand(file: string, options: RunOptions): Promise<number> {
-  const { host, manifest: loaded } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
+  const { host, manifest: loaded } = await openManifest(file, { overrides: overridesOf(options), cliPlugins: options.plugin ?? [] });
   const log = createRunLog(undefined, options.quiet);
   const progress = createProgressReporter(log, !options.quiet && Boolean(process.stderr.isTTY));
   const interrupt = handleInterrupts([() => log.warn('interrupt received: ending the run at the next step (press Ctrl-C again to force)')]);
