@@ -199,14 +199,15 @@ function timeSteps(step, steps) {
 async function kernelProfile(step, count = 8) {
   const info = await tf.profile(() => step());
   const byName = new Map();
-  for (const kernel of info.kernels) {
+  // tf.profile also lists an op's wrapper (name__op) around the kernels it runs: count the kernels only.
+  for (const kernel of info.kernels.filter((k) => !k.name.endsWith('__op'))) {
     const ms = typeof kernel.kernelTimeMs === 'number' ? kernel.kernelTimeMs : 0;
     const entry = byName.get(kernel.name) ?? { ms: 0, calls: 0 };
     byName.set(kernel.name, { ms: entry.ms + ms, calls: entry.calls + 1 });
   }
   const total = [...byName.values()].reduce((sum, e) => sum + e.ms, 0);
   const top = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, count);
-  return { total, kernels: info.kernels.length, top };
+  return { total, kernels: [...byName.values()].reduce((sum, e) => sum + e.calls, 0), top };
 }
 
 // ---- other backends and PyTorch, in child processes ----
