@@ -36,6 +36,16 @@ describe('threads', () => {
     expect(first.summary.backend.threads).toBe(1);
   });
 
+  it('gives identical metrics for the same manifest, seed and threads with every core', async () => {
+    const manifest = writeManifest(smallExperiment({ threads: cores, training: { epochs: 2, batchSize: 32, baseline: false } }));
+    const first = await run(manifest, ['--quiet']);
+    const second = await run(manifest, ['--quiet']);
+    expect(first.code).toBe(0);
+    expect(first.metrics.length).toBeGreaterThan(50);
+    expect(second.metrics).toEqual(first.metrics);
+    expect(first.summary.backend.threads).toBe(threadsOf(cores));
+  });
+
   it('clamps a thread count above the cores to the cores, with a warning', async () => {
     const manifest = writeManifest(smallExperiment({ threads: 4096, training: { epochs: 1, batchSize: 32, baseline: false } }));
     const result = await run(manifest, ['--quiet']);
