@@ -195,6 +195,23 @@ function timeSteps(step, steps) {
   return (performance.now() - start) / steps;
 }
 
+/**
+ * The same step with the fused optimizer update and with tfjs's ops, alternating step by step (the order flipping
+ * every pair), so that load changes hit both alike: per-step times of each.
+ */
+function pairedSingleSteps(step, pairs) {
+  const fused = [];
+  const ops = [];
+  for (let i = 0; i < pairs; i++) {
+    for (const on of i % 2 === 0 ? [true, false] : [false, true]) {
+      setFusedOptimizerUpdates(on);
+      (on ? fused : ops).push(timeSteps(step, 1));
+    }
+  }
+  setFusedOptimizerUpdates(true);
+  return { fused, ops };
+}
+
 /** The kernels of one step by total time (tf.profile), the top `count`. */
 async function kernelProfile(step, count = 8) {
   const info = await tf.profile(() => step());
@@ -262,6 +279,13 @@ async function main() {
   const runA = await measureDistillTrainer(teacher, studentA);
   const hasA = typeof runA === 'function';
   const cnnStep = await setUpCnn();
+  const core = await import('@distill/core');
+  const { builtinPlugins } = await import('@distill/plugins');
+  const adam = builtinPlugins.find((p) => p.kind === 'optimizer' && p.name === 'adam');
+  // The hand-written loop with distill's adam plugin: switching the fused update on and off is the only difference.
+  const pluginAdam = (await core.buildPlugin(adam, { learningRate: LEARNING_RATE })).optimizer;
+  const stepPlugin = handWrittenStep(teacher, mlp([INPUTS, 800, 800, CLASSES], 300), pluginAdam);
+  const mlpStep = () => stepPlugin(pool[0].x, pool[0].oneHot);
 
   const stock = (run) => {
     uninstallWasmMatMulFix();
@@ -289,9 +313,12 @@ async function main() {
   }
   cnnStep();
   await withoutFused(() => cnnStep());
+  mlpStep();
+  await withoutFused(() => mlpStep());
 
   const rates = { a: [], a0: [], b: [], c: [] };
   const cnn = { fused: [], stock: [] };
+  const mlpPairs = { fused: [], ops: [] };
   const tensorsBefore = tf.memory().numTensors;
   const started = performance.now();
   for (let round = 0; round < ROUNDS; round++) {
@@ -301,8 +328,12 @@ async function main() {
     }
     rates.b.push(timeHandWritten(stepB, pool, STEPS.b));
     if (onWasm && options.stock) rates.c.push(stock(() => timeHandWritten(stepB, pool, STEPS.c)));
-    cnn.fused.push(timeSteps(cnnStep, STEPS.cnn));
-    cnn.stock.push(await withoutFused(() => timeSteps(cnnStep, STEPS.cnn)));
+    const mlpRound = pairedSingleSteps(mlpStep, STEPS.b);
+    mlpPairs.fused.push(...mlpRound.fused);
+    mlpPairs.ops.push(...mlpRound.ops);
+    const cnnRound = pairedSingleSteps(cnnStep, STEPS.cnn);
+    cnn.fused.push(...cnnRound.fused);
+    cnn.stock.push(...cnnRound.ops);
     process.stderr.write(`  ${backend.name}${threads ? ` ${threads} thread(s)` : ''}: round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   const ms = (rate) => (1000 * BATCH) / rate;
@@ -316,6 +347,9 @@ async function main() {
       b: ms(median(rates.b)),
       c: rates.c.length ? ms(median(rates.c)) : null,
       fusedSpeedup: rates.a.length ? pairedRatio(rates.a, rates.a0) : null,
+      pairedFused: median(mlpPairs.fused),
+      pairedOps: median(mlpPairs.ops),
+      pairedSpeedup: pairedRatio(mlpPairs.ops, mlpPairs.fused),
       trainerOverHand: rates.a.length ? pairedRatio(rates.a, rates.b) : null,
     },
     cnn: { fused: median(cnn.fused), stock: median(cnn.stock), fusedSpeedup: pairedRatio(cnn.stock, cnn.fused) },
@@ -339,14 +373,15 @@ async function main() {
   if (options.stock) console.log(row('(c) hand-written loop, stock wasm (no fix)', rates.c));
   console.log('');
   if (hasA) {
-    console.log(`fused update: (a0) time / (a) time = ${summary.mlp.fusedSpeedup.toFixed(2)}×`);
+    console.log(`fused update, trainer: (a0) time / (a) time = ${summary.mlp.fusedSpeedup.toFixed(2)}× (median of ${rates.a.length} paired rounds)`);
     console.log(`(a)/(b) = ${summary.mlp.trainerOverHand.toFixed(2)} (throughput; ≥ 1: the trainer is at least as fast as the hand-written loop)`);
   } else {
     console.log(`(a): n/a — distill's trainer ${runA}`);
   }
+  console.log(`fused update, hand-written loop with the adam plugin, alternating single steps: fused ${summary.mlp.pairedFused.toFixed(0)} ms, tfjs's ops ${summary.mlp.pairedOps.toFixed(0)} ms; tfjs ops time / fused time = ${summary.mlp.pairedSpeedup.toFixed(2)}× (median of ${mlpPairs.fused.length} pairs)`);
   if (onWasm && options.stock) console.log(`fixed/stock wasm = (b)/(c) = ${pairedRatio(rates.b, rates.c).toFixed(2)}`);
   console.log('');
-  console.log(`CNN KD step (ms/step, median): fused optimizer update ${summary.cnn.fused.toFixed(0)}, tfjs's optimizer ops ${summary.cnn.stock.toFixed(0)}; tfjs ops time / fused time = ${summary.cnn.fusedSpeedup.toFixed(2)}×`);
+  console.log(`CNN KD step, alternating single steps (ms/step, median): fused optimizer update ${summary.cnn.fused.toFixed(0)}, tfjs's optimizer ops ${summary.cnn.stock.toFixed(0)}; tfjs ops time / fused time = ${summary.cnn.fusedSpeedup.toFixed(2)}× (median of ${cnn.fused.length} pairs)`);
   if (leaked !== 0) console.log(`note: ${leaked} tensors more after the timed rounds than before`);
 
   // Other backends, thread counts and PyTorch, each in its own process.
@@ -378,9 +413,6 @@ async function main() {
     console.log(`CNN step on ${backend.name} / best PyTorch CNN step = ${(summary.cnn.fused / best).toFixed(2)}×`);
   }
 
-  const core = await import('@distill/core');
-  const { builtinPlugins } = await import('@distill/plugins');
-  const adam = builtinPlugins.find((p) => p.kind === 'optimizer' && p.name === 'adam');
   // The optimizer update alone: Adam on the MLP student's 1.3 M weights, fused against tfjs's ops, interleaved.
   {
     const student = mlp([INPUTS, 800, 800, CLASSES], 400);
@@ -407,10 +439,6 @@ async function main() {
   }
 
   // Where the time goes: one step of each, per kernel, on this backend.
-  const fusedAdam = (await core.buildPlugin(adam, { learningRate: LEARNING_RATE })).optimizer;
-  const stepFused = handWrittenStep(teacher, mlp([INPUTS, 800, 800, CLASSES], 300), fusedAdam);
-  stepFused(pool[0].x, pool[0].oneHot); // slots created, weights packed
-  const mlpStep = () => stepFused(pool[0].x, pool[0].oneHot);
   for (const [label, step] of [['MLP KD step (hand-written loop, adam plugin, fused update)', mlpStep], ['CNN KD step (adam plugin, fused update)', cnnStep]]) {
     const profile = await kernelProfile(step);
     console.log(`\nkernel profile, one ${label} on ${backend.name}: ${profile.kernels} kernels, ${profile.total.toFixed(1)} ms in kernels`);
