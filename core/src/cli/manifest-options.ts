@@ -12,9 +12,12 @@ export interface ManifestOptions {
 }
 
 export function addOverrideOption(command: Command): Command {
-  return command
-    .option('--set <path=value>', 'override a manifest value before validation, e.g. --set training.epochs=3 (repeatable)', collect)
-    .option('--threads <n>', 'CPU threads for the backend (the manifest\'s "threads"; default: all cores)', positiveInteger);
+  return command.option('--set <path=value>', 'override a manifest value before validation, e.g. --set training.epochs=3 (repeatable)', collect);
+}
+
+/** `--threads n` for the commands that start a backend for a manifest (run, validate, sweep): `threads=n` last. */
+export function addThreadsOption(command: Command): Command {
+  return command.option('--threads <n>', 'CPU threads for the backend (the manifest\'s "threads"; default: all cores)', positiveInteger);
 }
 
 /** The `--set` overrides, with `--threads n` as `threads=n` after them (so it wins). */

@@ -10,7 +10,7 @@ import { silentProgress } from '../run/progress.js';
 import { formatSummaryTable } from './summary-table.js';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import { resolveTrackingTarget } from '../tracking/tracking-target.js';
-import { addManifestOptions, overridesOf, type ManifestOptions } from './manifest-options.js';
+import { addManifestOptions, addThreadsOption, overridesOf, type ManifestOptions } from './manifest-options.js';
 import { handleInterrupts } from './interrupts.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
 
@@ -27,7 +27,7 @@ interface RunOptions extends ManifestOptions {
 export function register(command: Command): void {
   command
     .argument('<manifest>', 'experiment manifest (JSON)');
-  addManifestOptions(command)
+  addThreadsOption(addManifestOptions(command))
     .option('--out <dir>', 'directory that receives the run directory', 'runs')
     .option('--tracking-uri <uri>', 'log the run to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')

@@ -24,7 +24,7 @@ import { resolveTrackingTarget, type TrackingTarget } from '../tracking/tracking
 import { createProposer, methodCaveat } from '../sweep/trial-proposer.js';
 import { formatRanking } from '../sweep/sweep-ranking.js';
 import { positiveInteger } from './option-parsers.js';
-import { overridesOf, addManifestOptions } from './manifest-options.js';
+import { overridesOf, addManifestOptions, addThreadsOption } from './manifest-options.js';
 import { handleInterrupts, type Interrupt } from './interrupts.js';
 import { writeReport } from '../report/write-report.js';
 
@@ -46,7 +46,7 @@ type SweepExecutor = (ChildProcessExecutor | QueueExecutor) & TrialExecutor;
 export function register(command: Command): void {
   command
     .argument('[manifest]', 'a manifest with a "sweep" section, or a sweep file naming its base manifest');
-  addManifestOptions(command)
+  addThreadsOption(addManifestOptions(command))
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the spec\'s concurrency, else the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
     .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
