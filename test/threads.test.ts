@@ -63,6 +63,30 @@ describe('threads', () => {
     expect(JSON.parse(readFileSync(join(result.runDir, 'manifest.resolved.json'), 'utf8')).threads).toBe(1);
   });
 
+  it("holds each of a sweep's concurrent trials to its share of the cores", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sweeps-'));
+    const cache = mkdtempSync(join(tmpdir(), 'teacher-cache-'));
+    const manifest = writeManifest({
+      ...smallExperiment({ training: { epochs: 1, batchSize: 32, baseline: false } }),
+      name: 'threads-sweep',
+      sweep: { method: 'grid', metric: { name: 'student/val/accuracy', goal: 'maximize' }, parameters: { 'losses.0.params.temperature': { values: [2, 4] } } },
+    });
+    // Two trials at once (this machine has at least 2 cores), each asking for every core.
+    const result = await runCli(['sweep', manifest, '--concurrency', '2', '--threads', String(cores), '--out', out, '--quiet'], { env: { DISTILL_CACHE_DIR: cache } });
+    expect(result.code, result.stderr).toBe(0);
+    const share = Math.floor(cores / 2);
+    const sweepDir = join(out, readdirSync(out)[0]);
+    const trials = JSON.parse(readFileSync(join(sweepDir, 'sweep.json'), 'utf8')).trials as { runDir: string; status: string }[];
+    expect(trials.map((t) => t.status)).toEqual(['finished', 'finished']);
+    for (const trial of trials) {
+      const runDir = join(sweepDir, trial.runDir);
+      expect(readFileSync(join(runDir, 'run.log'), 'utf8')).toContain(
+        `threads: ${cores} asked for, but the sweep gives each of its concurrent trials ${share} of this machine's ${cores} cores; using ${share}`,
+      );
+      expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')).backend.threads).toBe(threadsOf(share));
+    }
+  });
+
   it('refuses a thread count that is not a whole number of at least 1', async () => {
     const flag = await run(writeManifest(smallExperiment()), ['--threads', '0']);
     expect(flag.code).not.toBe(0);
