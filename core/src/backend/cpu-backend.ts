@@ -1,9 +1,11 @@
 // Starts tfjs's plain JavaScript backend (slow; for debugging and for checking other backends against).
 import * as tf from '@tensorflow/tfjs';
+import { installCpuAvgPoolGrad } from './avg-pool-grad.js';
 
 export async function startCpuBackend(): Promise<string> {
   if (!(await tf.setBackend('cpu'))) throw new Error("tfjs's cpu backend failed to initialise");
   silenceNodeBanner();
+  installCpuAvgPoolGrad();
   return tf.version['tfjs-backend-cpu'];
 }
 

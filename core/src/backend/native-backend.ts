@@ -1,6 +1,7 @@
 // Starts tfjs's native TensorFlow backend from one of its optional packages (both register the backend 'tensorflow'),
 // and says precisely why when it cannot: the package does not load (libtensorflow missing or unloadable), it registers
 // no backend with this copy of tfjs, or its backend does not initialise.
+import { installNativeKernelFixes } from './native-kernel-fixes.js';
 import * as tf from '@tensorflow/tfjs';
 import { importOptional } from './installed-package.js';
 
@@ -46,6 +47,7 @@ export async function startNativeBackend(name: NativeBackendName, version: strin
       const why = warnings.messages.find((message) => !message.startsWith('Initialization of backend'));
       throw new NativeBackendError(`${packageName} is installed but its '${TFJS_NAME}' backend failed to initialise${why ? `: ${firstLine(why)}` : ''}`);
     }
+    installNativeKernelFixes();
     warnings.replay();
   } catch (error) {
     // tfjs records a failed backend as the current one; put the previous one back.

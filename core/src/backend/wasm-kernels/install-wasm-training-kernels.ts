@@ -1,6 +1,6 @@
 // Registers, for the wasm backend, the kernels a training step needs that tfjs-backend-wasm 4.x lacks, computes
 // slowly or computes wrongly: convolution filter and input gradients (im2col + the wasm matmul), depthwise
-// convolution gradients, the max-pooling gradient, Tile (in every batch normalization's gradient), and
+// convolution gradients, the max- and average-pooling gradients, Tile (in every batch normalization's gradient),
 // UnsortedSegmentSum (the gradient of a gather, i.e. of an Embedding layer), and distill's fused optimizer updates
 // (optimizer-updates.ts). Installed by startWasmBackend, after
 // the matmul transpose fix, whose fast paths the convolution gradients use.
@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { avgPoolGradWasmConfig } from '../avg-pool-grad.js';
 import { fusedAdamConfig, fusedMomentumConfig, fusedRMSPropConfig } from './optimizer-updates.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -21,6 +22,7 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   maxPoolGradConfig,
+  avgPoolGradWasmConfig,
   tileConfig,
   unsortedSegmentSumConfig,
   fusedAdamConfig,
