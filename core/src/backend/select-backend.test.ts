@@ -2,6 +2,7 @@
 // stand-in packages in a temporary node_modules, each in a child process (a stand-in registers a backend globally).
 // Nothing here depends on whether the real @tensorflow/tfjs-node is installed in this checkout.
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,7 @@ describe('auto with stand-in native packages', () => {
       version: STAND_IN_VERSION,
       reason: 'auto: @tensorflow/tfjs-node-gpu not installed; using @tensorflow/tfjs-node (installed)',
       problems: [],
+      threads: availableParallelism(), // all cores by default
     });
     expect(value).toMatchObject({ backend: 'tensorflow', product: 11, standIns: ['@tensorflow/tfjs-node'] });
     expect(stderr).toBe('');
@@ -215,7 +217,7 @@ describe('a native backend asked for by name', () => {
 
   it('starts it when it works, even with a better one installed', async () => {
     const { value } = await initInChild('tensorflow', { '@tensorflow/tfjs-node': 'working', '@tensorflow/tfjs-node-gpu': 'working' }, standInNvidiaSmi('GPU 0: Stand-in'));
-    expect(value.choice).toEqual({ name: 'tensorflow', packageName: '@tensorflow/tfjs-node', version: STAND_IN_VERSION, reason: 'requested "tensorflow"', problems: [] });
+    expect(value.choice).toEqual({ name: 'tensorflow', packageName: '@tensorflow/tfjs-node', version: STAND_IN_VERSION, reason: 'requested "tensorflow"', problems: [], threads: availableParallelism() });
     expect(value).toMatchObject({ backend: 'tensorflow', product: 11, standIns: ['@tensorflow/tfjs-node'] });
   });
 

@@ -10,6 +10,7 @@ import { silenceNodeBanner, startCpuBackend } from './cpu-backend.js';
 import { probeGpu } from './gpu-probe.js';
 import { DISTILL_PACKAGES_FROM, installedVersion } from './installed-package.js';
 import { firstLine, NATIVE_PACKAGES, NativeBackendError, startNativeBackend, type NativeBackendName } from './native-backend.js';
+import { resolveThreads, THREADS_LIMIT_ENV, type ThreadsChoice } from './threads.js';
 import { startWasmBackend, WASM_PACKAGE } from './wasm-backend.js';
 
 export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
@@ -21,9 +22,11 @@ export interface BackendChoice {
   version: string;
   /** One line: why this backend, e.g. "auto: @tensorflow/tfjs-node not installed; using the embedded wasm backend…". */
   reason: string;
-  /** wasm only: worker threads in use, and whether the SIMD build runs. */
+  /** CPU threads it computes on (wasm and cpu: 1 in Node; tensorflow: its intra-op pool), and whether wasm runs SIMD. */
   threads?: number;
   simd?: boolean;
+  /** Why it uses fewer threads than asked for (clamped to the cores or a sweep's share, or a one-thread backend). */
+  warnings?: string[];
   /** auto only: installed native packages that could not start and were skipped (each also in `reason`). */
   problems: string[];
 }
@@ -31,13 +34,22 @@ export interface BackendChoice {
 export interface BackendOptions {
   /** Directory the optional native packages are resolved from (as Node resolves them); default: distill's own. */
   readonly packagesFrom?: string;
+  /** The manifest's `threads`: at most this many CPU threads (default: all cores, or a sweep's share of them). */
+  readonly threads?: number;
 }
+
+/** Set beside TF_NUM_INTRAOP_THREADS when distill set it, not the user. */
+const TF_THREADS_MARK = 'DISTILL_SET_TF_NUM_INTRAOP_THREADS';
+
+/** The intra-op threads the native backend started with (libtensorflow reads them once, when it loads). */
+let nativeThreads: number | undefined;
 
 export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu'];
 
 const TFJS_BACKEND: Record<BackendChoice['name'], string> = { wasm: 'wasm', cpu: 'cpu', tensorflow: 'tensorflow', 'tensorflow-gpu': 'tensorflow' };
 
 const choices = new Map<string, Promise<BackendChoice>>();
+const finalChoices = new Map<string, BackendChoice>();
 
 /**
  * Starts the requested backend and makes it tfjs's current one. Idempotent: a second call with the same name returns
@@ -51,16 +63,46 @@ const choices = new Map<string, Promise<BackendChoice>>();
 export async function initBackend(requested: BackendName = 'auto', options: BackendOptions = {}): Promise<BackendChoice> {
   const from = options.packagesFrom ?? DISTILL_PACKAGES_FROM;
   const key = `${requested}\0${from}`;
+  const wanted = resolveThreads(options.threads);
   let pending = choices.get(key);
   if (pending === undefined) {
+    // libtensorflow sizes its intra-op pool from this variable when it loads. One the user set wins; one distill set
+    // (here, or in a parent process: children inherit it) is distill's to change.
+    const ours = process.env.TF_NUM_INTRAOP_THREADS === undefined || process.env[TF_THREADS_MARK] === '1';
+    if (nativeThreads === undefined && ours) {
+      process.env.TF_NUM_INTRAOP_THREADS = String(wanted.threads);
+      process.env[TF_THREADS_MARK] = '1';
+    }
     pending = chooseAndStart(requested, from);
     choices.set(key, pending);
     pending.catch(() => choices.delete(key));
   }
-  const choice = await pending;
-  if (tf.getBackend() !== TFJS_BACKEND[choice.name]) await tf.setBackend(TFJS_BACKEND[choice.name]);
+  const started = await pending;
+  if (tf.getBackend() !== TFJS_BACKEND[started.name]) await tf.setBackend(TFJS_BACKEND[started.name]);
   silenceNodeBanner();
+  // The same object for the same request (callers compare), with the threads it computes on.
+  const finalKey = `${key}\0${options.threads ?? ''}\0${process.env[THREADS_LIMIT_ENV] ?? ''}`;
+  let choice = finalChoices.get(finalKey);
+  if (choice === undefined || choice.name !== started.name) {
+    choice = withThreads(started, options.threads, wanted);
+    finalChoices.set(finalKey, choice);
+  }
   return choice;
+}
+
+function withThreads(choice: BackendChoice, asked: number | undefined, wanted: ThreadsChoice): BackendChoice {
+  const warnings = wanted.warning ? [wanted.warning] : [];
+  let threads = choice.threads ?? 1;
+  if (choice.name === 'tensorflow' || choice.name === 'tensorflow-gpu') {
+    nativeThreads ??= Number(process.env.TF_NUM_INTRAOP_THREADS) || wanted.threads;
+    threads = nativeThreads;
+    if (threads !== wanted.threads && !wanted.warning) {
+      warnings.push(`threads: ${choice.name} started with ${threads} threads in this process (TF_NUM_INTRAOP_THREADS is read once, when it loads); using ${threads}`);
+    }
+  } else if (asked !== undefined && asked > 1) {
+    warnings.push(`threads: the ${choice.name} backend computes on one thread in Node, so "threads": ${asked} does not apply to it (it does to the tensorflow backend, and to how a sweep divides the cores)`);
+  }
+  return { ...choice, threads, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 async function chooseAndStart(requested: BackendName, from: string): Promise<BackendChoice> {

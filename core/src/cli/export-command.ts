@@ -58,7 +58,7 @@ async function exportCommand(runDir: string, options: ExportOptions): Promise<nu
   const experiment = manifest.experiment;
   const settings = exportSettings(options, experiment.export);
   const log = createRunLog(undefined, options.quiet);
-  await initBackend(experiment.backend);
+  await initBackend(experiment.backend, { threads: experiment.threads });
   const components = new RunComponents(host, experiment, manifest.dir, { warnings: log, environment: process.env });
   const dataset = await components.dataset();
   const student = await loadModelFiles(studentDir);

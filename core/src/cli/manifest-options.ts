@@ -2,16 +2,27 @@
 import type { Command } from 'commander';
 import type { PluginHost } from '../plugins/plugin-host.js';
 import { readDefaultCatalogs, type PluginListings } from '../plugins/plugin-catalog.js';
-import { collect } from './option-parsers.js';
+import { collect, positiveInteger } from './option-parsers.js';
 
 /** What commander hands the action (arrays absent when the flag was not given). */
 export interface ManifestOptions {
   readonly set?: string[];
   readonly plugin?: string[];
+  readonly threads?: number;
 }
 
 export function addOverrideOption(command: Command): Command {
   return command.option('--set <path=value>', 'override a manifest value before validation, e.g. --set training.epochs=3 (repeatable)', collect);
+}
+
+/** `--threads n` for the commands that start a backend for a manifest (run, validate, sweep): `threads=n` last. */
+export function addThreadsOption(command: Command): Command {
+  return command.option('--threads <n>', 'CPU threads for the backend (the manifest\'s "threads"; default: all cores)', positiveInteger);
+}
+
+/** The `--set` overrides, with `--threads n` as `threads=n` after them (so it wins). */
+export function overridesOf(options: ManifestOptions): string[] {
+  return [...(options.set ?? []), ...(options.threads !== undefined ? [`threads=${options.threads}`] : [])];
 }
 
 export function addPluginOption(command: Command): Command {
@@ -41,5 +52,5 @@ export async function pluginHostFor(options: ManifestOptions & { readonly manife
   ]);
   const cliPlugins = options.plugin ?? [];
   if (!options.manifest) return createPluginHost({ cliPlugins });
-  return pluginHostForManifest(await readManifest(options.manifest), { overrides: options.set ?? [], cliPlugins });
+  return pluginHostForManifest(await readManifest(options.manifest), { overrides: overridesOf(options), cliPlugins });
 }

@@ -12,7 +12,7 @@ import { TrainingCache } from '../run/cache/training-cache.js';
 import { resolveTrackingTarget } from '../tracking/tracking-target.js';
 import { recordedTracking } from '../tracking/sync-runs.js';
 import { PROCESS_FILE, runProcessGone } from '../tracking/heartbeat.js';
-import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
+import { addManifestOptions, addThreadsOption, overridesOf, type ManifestOptions } from './manifest-options.js';
 import { handleInterrupts } from './interrupts.js';
 import { REPORT_FILE, writeReport } from '../report/write-report.js';
 import { UserError } from '../errors.js';
@@ -35,7 +35,7 @@ interface RunOptions extends ManifestOptions {
 export function register(command: Command): void {
   command
     .argument('[manifest]', 'experiment manifest (JSON); with --resume, default: the one the run was started with');
-  addManifestOptions(command)
+  addThreadsOption(addManifestOptions(command))
     .option('--out <dir>', 'directory that receives the run directory', 'runs')
     .option('--tracking-uri <uri>', 'log the run to this MLflow server (also: MLFLOW_TRACKING_URI)')
     .option('--cache', 'reuse the teacher and the baseline trained earlier with the same configuration (in $DISTILL_CACHE_DIR or .distill-cache)')
@@ -55,7 +55,7 @@ async function runCommand(file: string | undefined, options: RunOptions): Promis
   const resuming = options.resume ? await resumePoint(resolve(options.resume), file, options, log) : undefined;
   if (resuming === 'finished') return 0;
   if (!file && !resuming) throw new UserError('missing the manifest', { hint: 'distill run <manifest>, or distill run --resume <runDir>' });
-  const invocation = resuming?.invocation ?? { manifest: resolve(file!), overrides: options.set ?? [], plugins: (options.plugin ?? []).map((p) => (p.startsWith('.') ? resolve(p) : p)), cache: Boolean(options.cache) };
+  const invocation = resuming?.invocation ?? { manifest: resolve(file!), overrides: overridesOf(options), plugins: (options.plugin ?? []).map((p) => (p.startsWith('.') ? resolve(p) : p)), cache: Boolean(options.cache) };
   const { host, manifest: loaded } = resuming?.opened ?? (await openManifest(invocation.manifest, { overrides: [...invocation.overrides], cliPlugins: [...invocation.plugins] }));
   const progress = createProgressReporter(log, !options.quiet && Boolean(process.stderr.isTTY));
   const interrupt = handleInterrupts([() => log.warn('interrupt received: ending the run at the next step (press Ctrl-C again to force)')]);
@@ -118,7 +118,7 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
   const invocation = {
     ...recorded,
     ...(file ? { manifest: resolve(file) } : {}),
-    ...(options.set ? { overrides: options.set } : {}),
+    ...(options.set || options.threads !== undefined ? { overrides: overridesOf(options) } : {}),
     ...(options.plugin ? { plugins: options.plugin.map((p) => (p.startsWith('.') ? resolve(p) : p)) } : {}),
   };
   if (!existsSync(invocation.manifest)) {

@@ -24,7 +24,7 @@ import { resolveTrackingTarget, type TrackingTarget } from '../tracking/tracking
 import { createProposer, methodCaveat } from '../sweep/trial-proposer.js';
 import { formatRanking } from '../sweep/sweep-ranking.js';
 import { positiveInteger } from './option-parsers.js';
-import { addManifestOptions } from './manifest-options.js';
+import { overridesOf, addManifestOptions, addThreadsOption } from './manifest-options.js';
 import { handleInterrupts, type Interrupt } from './interrupts.js';
 import { writeReport } from '../report/write-report.js';
 
@@ -46,7 +46,7 @@ type SweepExecutor = (ChildProcessExecutor | QueueExecutor) & TrialExecutor;
 export function register(command: Command): void {
   command
     .argument('[manifest]', 'a manifest with a "sweep" section, or a sweep file naming its base manifest');
-  addManifestOptions(command)
+  addThreadsOption(addManifestOptions(command))
     .option('--concurrency <n>', 'trials at once, each in its own process (default: the spec\'s concurrency, else the CPU cores)', positiveInteger)
     .option('--out <dir>', 'directory that receives the sweep directory', 'sweeps')
     .option('--tracking-uri <uri>', 'log the sweep (parent run) and its trials (child runs) to this MLflow server (also: MLFLOW_TRACKING_URI)')
@@ -82,7 +82,7 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const resumed = options.resume ? readSweepRecord(resolve(options.resume)) : undefined;
   if (resumed && file) throw new UserError('give either a manifest or --resume <sweepDir>, not both');
   if (!resumed && !file) throw new UserError('missing the manifest', { hint: 'distill sweep <manifest>, or distill sweep --resume <sweepDir>' });
-  const overrides = options.set ?? [];
+  const overrides = overridesOf(options);
   const cliPlugins = options.plugin ?? [];
   if (resumed && (overrides.length > 0 || cliPlugins.length > 0)) {
     throw new UserError('--set and --plugin cannot change a resumed sweep: it reuses those it started with');
@@ -101,6 +101,7 @@ async function sweep(file: string | undefined, options: SweepOptions, executorFo
   const store = new SweepStore(sweepDir, record);
   const reporter = createReporter(record, options.quiet);
   const limit = createProposer(opened.spec).limit;
+  if (executor instanceof ChildProcessExecutor) executor.shareCores(Math.min(concurrency, limit));
   executor.prewarm?.(Math.min(concurrency, limit));
   reporter.message(`sweep ${record.sweepId}${resumed ? ' (resumed)' : ''}: ${opened.spec.method}, up to ${limit} trials, ${concurrency} at a time, in ${sweepDir}${options.queue ? `, trials on the queue at ${redactedUrl(options.queue)}` : ''}`);
   const caveat = methodCaveat(opened.spec);

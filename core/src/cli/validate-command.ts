@@ -6,19 +6,19 @@ import { openManifest } from '../manifest/open-manifest.js';
 import { stderrWarnings } from '../plugins/run-services.js';
 import type { ResolvedExperiment } from '../manifest/resolved-experiment.js';
 import { teacherEntries } from '../manifest/teacher-entries.js';
-import { addManifestOptions, type ManifestOptions } from './manifest-options.js';
+import { overridesOf, addManifestOptions, addThreadsOption, type ManifestOptions } from './manifest-options.js';
 import { initBackend } from '../backend/select-backend.js';
 
 export function register(command: Command): void {
   command
     .argument('<manifest>', 'experiment manifest (.json)')
     .option('--print', 'print the resolved manifest, defaults filled in, instead of the summary');
-  addManifestOptions(command)
+  addThreadsOption(addManifestOptions(command))
     .addHelpText('after', '\nExamples:\n  distill validate experiments/quickstart.json\n  distill validate experiments/quickstart.json --set losses.0.params.temperature=8 --print')
     .action(async (file: string, options: ManifestOptions & { print?: boolean }) => {
-      const { host, manifest } = await openManifest(file, { overrides: options.set ?? [], cliPlugins: options.plugin ?? [] });
+      const { host, manifest } = await openManifest(file, { overrides: overridesOf(options), cliPlugins: options.plugin ?? [] });
       // The models are built and dry-run on the backend a run would use: what it lacks is refused here.
-      await initBackend(manifest.experiment.backend);
+      await initBackend(manifest.experiment.backend, { threads: manifest.experiment.threads });
       const { prepareRun } = await import('../run/pipeline/prepare-run.js');
       const prepared = await prepareRun(manifest, host, { warnings: stderrWarnings });
       prepared.dispose();

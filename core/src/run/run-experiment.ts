@@ -89,9 +89,10 @@ export interface RunOutcome {
 export async function runExperiment(request: RunRequest): Promise<RunOutcome> {
   const experiment = request.loaded.experiment;
   return withSeededMathRandom(experiment.seed, async () => {
-    const backend = await initBackend(experiment.backend);
+    const backend = await initBackend(experiment.backend, { threads: experiment.threads });
     request.log.info(`backend: ${backend.name} — ${backend.reason}`);
     for (const problem of backend.problems) request.log.warn(`${problem}; auto skipped it`);
+    for (const warning of backend.warnings ?? []) request.log.warn(warning);
     // Everything that can reject the manifest happens before the run exists: invalid input leaves no failed run behind.
     const prepared = await prepareRun(request.loaded, request.host, { warnings: request.log, environment: environmentOf(request) }, { log: request.log });
     try {
@@ -291,7 +292,7 @@ async function finish(f: Finish): Promise<RunOutcome> {
     runId: f.runId,
     name: f.request.loaded.experiment.name,
     status: f.status,
-    backend: { name: f.backend.name, reason: f.backend.reason, version: f.backend.version },
+    backend: { name: f.backend.name, reason: f.backend.reason, version: f.backend.version, ...(f.backend.threads !== undefined ? { threads: f.backend.threads } : {}) },
     startTime: new Date(f.started).toISOString(),
     endTime: new Date(ended).toISOString(),
     durationMs: ended - f.started,

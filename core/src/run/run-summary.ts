@@ -8,7 +8,7 @@ export interface RunSummary {
   readonly runId: string;
   readonly name: string;
   readonly status: RunStatus;
-  readonly backend: { readonly name: string; readonly reason: string; readonly version?: string };
+  readonly backend: { readonly name: string; readonly reason: string; readonly version?: string; readonly threads?: number };
   readonly startTime: string;
   readonly endTime: string;
   readonly durationMs: number;

@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ParentMessage } from './trial-messages.js';
 import type { TeacherObserver, TeacherOutcome, TeacherTask, TrialExecutor, TrialObserver, TrialOutcome, TrialTask } from './trial-executor.js';
+import { threadsPerTrial } from '../backend/threads.js';
 
 const ENTRY = fileURLToPath(new URL('./trial-process.js', import.meta.url));
 const STDERR_LINES = 20;
@@ -92,6 +93,17 @@ export class ChildProcessExecutor implements TrialExecutor {
   }
 
   /** The longest-idle live process, else a new one. */
+  /** The CPU threads each job may use; unset, a job may use every core. */
+  private threadsLimit: number | undefined;
+
+  /**
+   * Divides the cores between `concurrency` jobs at once: each may use cores / concurrency threads (at least 1), so
+   * that trials on a multi-threaded backend (tensorflow) do not oversubscribe the machine.
+   */
+  shareCores(concurrency: number): void {
+    this.threadsLimit = threadsPerTrial(concurrency);
+  }
+
   private take(label: string): TrialProcess {
     let taken: TrialProcess | undefined;
     while (!taken && this.idle.length > 0) {
@@ -141,7 +153,7 @@ export class ChildProcessExecutor implements TrialExecutor {
       // 'close', not 'exit': it comes after the IPC channel has delivered everything the child sent.
       child.once('close', onExit);
       if (signal.aborted) interrupt();
-      child.send(job);
+      child.send(this.threadsLimit !== undefined ? { ...job, threadsLimit: this.threadsLimit } : job);
     });
   }
 }

@@ -28,7 +28,7 @@ export async function prepareTeacher(task: TeacherTask, hooks: TrialHooks): Prom
     const experiment = loaded.experiment;
     mkdirSync(task.outDir, { recursive: true });
     const log = createRunLog(task.outDir, true);
-    const backend = await initBackend(experiment.backend);
+    const backend = await initBackend(experiment.backend, { threads: experiment.threads });
     const recorder = new RunRecorder(task.outDir, [], log);
     // The teacher is never stopped early: a cut-short teacher would be cached as if complete.
     const teacherHooks = stageHooks(recorder, forwardSteps(hooks), hooks.signal, async (stage, epoch, metrics) => {

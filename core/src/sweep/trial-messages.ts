@@ -2,8 +2,9 @@
 import type { EpochDecision, EpochReport, StepReport, TeacherOutcome, TeacherTask, TrialOutcome, TrialTask } from './trial-executor.js';
 
 export type ParentMessage =
-  | { readonly type: 'trial'; readonly task: TrialTask }
-  | { readonly type: 'teacher'; readonly task: TeacherTask }
+  /** threadsLimit: the CPU threads this job may use (the sweep's share of the cores), as DISTILL_THREADS_LIMIT. */
+  | { readonly type: 'trial'; readonly task: TrialTask; readonly threadsLimit?: number }
+  | { readonly type: 'teacher'; readonly task: TeacherTask; readonly threadsLimit?: number }
   | { readonly type: 'decision'; readonly seq: number; readonly decision: EpochDecision };
 
 export type ChildMessage =

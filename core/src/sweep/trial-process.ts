@@ -11,6 +11,7 @@ import type { EpochDecision, EpochReport } from './trial-executor.js';
 import type { TrialHooks } from './trial-hooks.js';
 import { guardConsole } from '../secrets/console-guard.js';
 import { registerEnvironmentSecrets } from '../secrets/environment-secrets.js';
+import { THREADS_LIMIT_ENV } from '../backend/threads.js';
 
 /** A bound on what one process accumulates (wasm heap, compiled code) over a long sweep. */
 const JOBS_PER_PROCESS = 25;
@@ -79,6 +80,8 @@ process.on('message', (message: ParentMessage) => {
 });
 
 async function runJob(message: Extract<ParentMessage, { type: 'trial' | 'teacher' }>) {
+  // Read when the job starts its backend: the tensorflow backend's thread pool is sized once per process.
+  if (message.threadsLimit !== undefined) process.env[THREADS_LIMIT_ENV] = String(message.threadsLimit);
   const tf = await tfModule.catch(() => undefined);
   const tensorsBefore = tf?.memory().numTensors;
   const jobHooks = { ...hooks, job: ++jobsRun };

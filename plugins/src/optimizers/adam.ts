@@ -1,7 +1,7 @@
-// The `adam` optimizer (Kingma & Ba 2015).
-import * as tf from '@tensorflow/tfjs';
+// The `adam` optimizer (Kingma & Ba 2015): tf.train.adam's math, one fused kernel per variable on wasm.
 import { definePlugin, type DistillOptimizer } from '@distill/core';
 import { distillOptimizer } from './distill-optimizer.js';
+import { FusedAdamOptimizer } from './fused-optimizers.js';
 
 const paramsSchema = {
   type: 'object',
@@ -20,5 +20,5 @@ export default definePlugin({
   description: 'Adam: adaptive moment estimation.',
   paramsSchema,
   create: (params): DistillOptimizer =>
-    distillOptimizer(tf.train.adam(params.learningRate, params.beta1, params.beta2, params.epsilon), params.learningRate),
+    distillOptimizer(new FusedAdamOptimizer(params.learningRate, params.beta1, params.beta2, params.epsilon), params.learningRate),
 });

@@ -1,7 +1,7 @@
 // The `rmsprop` optimizer (Hinton's RMSProp, as tf.train.rmsprop).
-import * as tf from '@tensorflow/tfjs';
 import { definePlugin, type DistillOptimizer } from '@distill/core';
 import { distillOptimizer } from './distill-optimizer.js';
+import { FusedRMSPropOptimizer } from './fused-optimizers.js';
 
 const paramsSchema = {
   type: 'object',
@@ -21,5 +21,5 @@ export default definePlugin({
   description: 'RMSProp: divides the gradient by a running root mean square of recent gradients.',
   paramsSchema,
   create: (params): DistillOptimizer =>
-    distillOptimizer(tf.train.rmsprop(params.learningRate, params.decay, params.momentum, params.epsilon, params.centered), params.learningRate),
+    distillOptimizer(new FusedRMSPropOptimizer(params.learningRate, params.decay, params.momentum, params.epsilon, params.centered), params.learningRate),
 });

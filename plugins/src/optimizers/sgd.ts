@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { definePlugin, type DistillOptimizer } from '@distill/core';
 import { distillOptimizer } from './distill-optimizer.js';
+import { FusedMomentumOptimizer } from './fused-optimizers.js';
 
 const paramsSchema = {
   type: 'object',
@@ -20,7 +21,7 @@ export default definePlugin({
   paramsSchema,
   create: (params): DistillOptimizer => {
     const optimizer =
-      params.momentum > 0 ? tf.train.momentum(params.learningRate, params.momentum, params.nesterov) : tf.train.sgd(params.learningRate);
+      params.momentum > 0 ? new FusedMomentumOptimizer(params.learningRate, params.momentum, params.nesterov) : tf.train.sgd(params.learningRate);
     return distillOptimizer(optimizer, params.learningRate);
   },
   check: (params) =>

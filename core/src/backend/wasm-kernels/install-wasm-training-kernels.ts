@@ -1,7 +1,8 @@
 // Registers, for the wasm backend, the kernels a training step needs that tfjs-backend-wasm 4.x lacks, computes
 // slowly or computes wrongly: convolution filter and input gradients (im2col + the wasm matmul), depthwise
-// convolution gradients, the max- and average-pooling gradients, Tile (in every batch normalization's gradient), and
-// UnsortedSegmentSum (the gradient of a gather, i.e. of an Embedding layer). Installed by startWasmBackend, after
+// convolution gradients, the max- and average-pooling gradients, Tile (in every batch normalization's gradient),
+// UnsortedSegmentSum (the gradient of a gather, i.e. of an Embedding layer), and distill's fused optimizer updates
+// (optimizer-updates.ts). Installed by startWasmBackend, after
 // the matmul transpose fix, whose fast paths the convolution gradients use.
 import * as tf from '@tensorflow/tfjs';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
@@ -9,6 +10,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { avgPoolGradWasmConfig } from '../avg-pool-grad.js';
+import { fusedAdamConfig, fusedMomentumConfig, fusedRMSPropConfig } from './optimizer-updates.js';
 import { tileConfig } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { WASM } from './wasm-heap.js';
@@ -23,6 +25,9 @@ export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [
   avgPoolGradWasmConfig,
   tileConfig,
   unsortedSegmentSumConfig,
+  fusedAdamConfig,
+  fusedMomentumConfig,
+  fusedRMSPropConfig,
 ];
 
 /** The stock kernels replaced (tfjs-backend-wasm has them, slower), kept to put back. */

@@ -33,6 +33,10 @@ export interface Experiment {
    */
   backend?: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
   /**
+   * CPU threads the backend may use (default: all cores; `--threads` wins). tensorflow: its intra-op thread pool, fixed when the backend loads. wasm and cpu compute on one thread in Node whatever this says. More than the cores is clamped, with a warning; a sweep divides the cores between the trials it runs at once.
+   */
+  threads?: number;
+  /**
    * Module specifiers of custom plugins: paths relative to this manifest, or npm package names.
    */
   plugins?: string[];

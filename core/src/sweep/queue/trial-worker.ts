@@ -79,6 +79,7 @@ export class TrialWorker {
     await this.worker.waitUntilReady();
     const client = await this.worker.client;
     for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
+    this.executor.shareCores(this.options.concurrency);
     this.executor.prewarm(this.options.concurrency);
     void this.worker.run().catch((error: Error) => this.options.log(`queue: ${error.message}`));
   }
