@@ -40,7 +40,7 @@ describe('distill run', () => {
     expect(summary.metrics['student/parameters']).toBe(12 * 8 + 8 + 8 * 4 + 4);
 
     const resolved = JSON.parse(readFileSync(join(runDir, 'manifest.resolved.json'), 'utf8'));
-    expect(resolved.training).toEqual({ epochs: 3, batchSize: 32, shuffle: true, evalEvery: 1, baseline: true });
+    expect(resolved.training).toEqual({ augment: [], epochs: 3, batchSize: 32, shuffle: true, evalEvery: 1, baseline: true });
     expect(resolved.backend).toBe('auto');
 
     const metrics = readJsonLines(join(runDir, 'metrics.jsonl'));
