@@ -1,6 +1,7 @@
 // `distill backends`' report against stand-in native packages (in a child process: a stand-in registers a backend
 // globally), and the self-test's comparison. The real installation is covered end to end in test/cli-backends.test.ts.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { BackendsReport } from './backend-inventory.js';
@@ -29,7 +30,8 @@ describe('inspectBackends', () => {
     expect(report.auto).toEqual({ name: 'tensorflow', reason: 'auto: @tensorflow/tfjs-node-gpu not installed; using @tensorflow/tfjs-node (installed)' });
     expect(backends.wasm).toMatchObject({ packageName: '@tensorflow/tfjs-backend-wasm', version: packageVersion('@tensorflow/tfjs-backend-wasm'), simd: true, threads: 1 });
     expect(backends.cpu).toMatchObject({ version: packageVersion('@tensorflow/tfjs-backend-cpu'), selfTest: { ok: true, maxRelativeDifference: null, error: null } });
-    expect(backends.tensorflow).toMatchObject({ packageName: '@tensorflow/tfjs-node', version: STAND_IN_VERSION, simd: null, threads: null });
+    expect(backends.tensorflow).toMatchObject({ packageName: '@tensorflow/tfjs-node', version: STAND_IN_VERSION, simd: null, threads: availableParallelism() });
+    // ^ libtensorflow's intra-op pool: every core unless the manifest or a sweep says fewer.
     // The stand-in runs cpu's own kernels: exactly cpu's values. wasm's differ by float32 rounding only.
     expect(backends.tensorflow.selfTest).toMatchObject({ ok: true, maxRelativeDifference: 0, error: null });
     expect(backends.wasm.selfTest).toMatchObject({ ok: true, error: null });
