@@ -16,7 +16,7 @@ describe('built-in plugins', () => {
     const { registries } = PluginHost.create([builtinModule]);
     expect(registries.dataset.names()).toEqual(['csv', 'mnist', 'synthetic']);
     expect(registries.model.names()).toEqual(['cnn', 'mlp', 'resnet', 'tfjs-model']);
-    expect(registries.loss.names()).toEqual(['binary-cross-entropy', 'cross-entropy', 'feature-mse', 'kl-divergence']);
+    expect(registries.loss.names()).toEqual(['attention-transfer', 'binary-cross-entropy', 'crd', 'cross-entropy', 'dkd', 'feature-mse', 'fitnets', 'kl-divergence', 'pkt', 'rkd', 'similarity-preserving']);
     expect(registries.optimizer.names()).toEqual(['adam', 'rmsprop', 'sgd']);
     expect(registries.scheduler.names()).toEqual(['constant', 'cosine', 'exponential', 'step']);
     expect(registries.tracker.names()).toEqual(['local', 'mlflow']);
@@ -44,5 +44,7 @@ describe('built-in plugins', () => {
 });
 
 function exampleValue(schema: JsonSchema): unknown {
+  if (schema.type === 'array') return [exampleValue(schema.items as JsonSchema)];
+  if (schema.type === 'object') return Object.fromEntries((schema.required ?? []).map((key) => [key, exampleValue(schema.properties![key])]));
   return schema.type === 'string' ? 'x' : 1;
 }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { definePlugin, scheduledNumberSchema, valueAt, type DistillLoss, type ScheduledNumber } from '@distill/core';
 import { stopGradient } from './stop-gradient.js';
 import { softmaxOnly } from './softmax-only.js';
+import { standardizeLogits } from './methods/standardize-logits.js';
 
 const paramsSchema = {
   type: 'object',
@@ -16,6 +17,12 @@ const paramsSchema = {
       type: 'boolean',
       default: true,
       description: 'Multiply by T² so the gradient keeps its scale as T grows (Hinton et al. §2).',
+    },
+    standardize: {
+      type: 'boolean',
+      default: false,
+      description:
+        "Logit standardisation (Sun et al., CVPR 2024): each sample's logits, teacher and student, become z-scores (z − mean)/(σ + 1e-7) before the softmax, so the student matches the teacher's logit relations rather than their scale. The paper's base temperature is 2.",
     },
   },
   additionalProperties: false,
@@ -34,7 +41,7 @@ export function klDivergence(teacherLogits: tf.Tensor2D, studentLogits: tf.Tenso
 export default definePlugin({
   kind: 'loss',
   name: 'kl-divergence',
-  description: 'Output distillation: KL(teacher ‖ student) of the logits softened by temperature T, batch mean, × T² by default.',
+  description: 'Output distillation (Hinton et al. 2015): KL(teacher ‖ student) of the logits softened by temperature T, batch mean, × T² by default; optionally on standardised logits (Sun et al., CVPR 2024).',
   paramsSchema,
   create: (params): DistillLoss => {
     const temperature = params.temperature as ScheduledNumber;
@@ -43,7 +50,9 @@ export default definePlugin({
       scheduledValues: (epoch, epochs) => ({ temperature: valueAt(temperature, epoch, epochs) }),
       compute: ({ teacherLogits, studentLogits, epoch, epochs }) => {
         if (!teacherLogits) throw new Error('kl-divergence needs the teacher logits, which the trainer did not pass');
-        return klDivergence(teacherLogits, studentLogits, valueAt(temperature, epoch, epochs), params.scaleByTemperatureSquared);
+        const T = valueAt(temperature, epoch, epochs);
+        if (!params.standardize) return klDivergence(teacherLogits, studentLogits, T, params.scaleByTemperatureSquared);
+        return tf.tidy(() => klDivergence(standardizeLogits(stopGradient(teacherLogits)), standardizeLogits(studentLogits), T, params.scaleByTemperatureSquared));
       },
     };
   },
