@@ -62,6 +62,11 @@ export interface DatasetInfo {
    * by sample id are then refused before training.
    */
   readonly stableIds?: boolean;
+  /**
+   * Set by distill for the losses it builds: one more than the largest sample id of the training split (its count when
+   * the ids are positions), so a loss that keeps a row per sample (a memory bank) can size it.
+   */
+  readonly sampleIdRange?: number;
 }
 
 export interface Dataset extends DatasetInfo {

@@ -3,7 +3,7 @@
 // sample's pair is told apart from N negatives drawn from momentum memory banks indexed by sample id (NCE).
 // Conventions: docs/loss-conventions.md#crd-contrastive-representation-distillation; reference: test/reference/crd.py.
 import * as tf from '@tensorflow/tfjs';
-import { definePlugin, deriveSeed, flattenFeatures, requireLayer, seededRandom, type Dataset, type DistillLoss, type SeededRandom } from '@distill/core';
+import { definePlugin, deriveSeed, flattenFeatures, requireLayer, seededRandom, type DatasetInfo, type DistillLoss, type SeededRandom } from '@distill/core';
 import { stopGradient } from '../stop-gradient.js';
 import { uniqueVariableName } from '../connectors.js';
 import { checkLayerPair, featuresOf, studentLayerSchema, teacherLayerSchema } from './tapped-layers.js';
@@ -251,12 +251,10 @@ export default definePlugin({
   },
 });
 
-/** Rows of the banks: one per id of the training split (its `ids`, else its positions). */
-function bankRows(dataset: unknown): number {
-  const train = (dataset as Partial<Dataset> | undefined)?.train;
-  if (!train) throw new Error('crd sizes its memory banks from the training split; build it with context.dataset');
-  const ids = (train as { ids?: Int32Array }).ids;
-  return ids && ids.length ? ids.reduce((max, id) => Math.max(max, id), 0) + 1 : train.count;
+/** Rows of the banks: one per sample id of the training split. */
+function bankRows(dataset: DatasetInfo | undefined): number {
+  if (!dataset?.sampleIdRange) throw new Error('crd sizes its memory banks from the training split\'s sample ids; build it with context.dataset.sampleIdRange');
+  return dataset.sampleIdRange;
 }
 
 /** N bank rows per sample, uniformly among the other samples' rows. */
