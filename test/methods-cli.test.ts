@@ -56,7 +56,8 @@ describe('distill validate refuses what a method cannot do', () => {
     });
     const result = await runCli(['validate', writeManifest(manifest), '--plugin', join(repoRoot, 'test/fixtures/plugins/unstable-ids.mjs')]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/\/losses\/0: crd keeps a memory bank row per sample id, but the dataset says its sample ids are not stable/);
+    expect(result.stderr).toMatch(/\/losses\/0\/params: crd keeps a memory bank row per sample id, but the dataset says its sample ids are not stable/);
+    expect(result.stderr).toContain('hint: give the dataset stable ids');
   });
 
   it('a layer the model does not have, at the param, with the nearest name', async () => {
@@ -87,7 +88,7 @@ describe('a method in a run', () => {
     expect(summary.status).toBe('FINISHED');
     expect(summary.metrics['student/test/accuracy']).toBeGreaterThan(0);
     expect(summary.metrics['student/val/loss']).toSatisfy(Number.isFinite);
-  }, 240_000);
+  }, 420_000);
 
   it('crd trains and saves its embedding heads and memory banks, the banks updated to unit rows', async () => {
     const out = mkdtempSync(join(tmpdir(), 'distill-methods-'));
@@ -113,5 +114,5 @@ describe('a method in a run', () => {
     const [zStudent, zTeacher] = values.subarray(offset + 2 * rows * 64);
     expect(zStudent).toBeGreaterThan(0);
     expect(zTeacher).toBeGreaterThan(0);
-  }, 240_000);
+  }, 420_000);
 });
