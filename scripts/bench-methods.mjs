@@ -5,7 +5,7 @@
 // table: test accuracy mean ± std over the seeds, the gain over the baseline (same student, hard labels only, same
 // budget), agreement with the teacher, and the student stage's time per epoch.
 //
-//   npm run bench:methods -- [--seeds 3] [--quick] [--methods kd,dkd,crd] [--out table.md]
+//   npm run bench:methods -- [--seeds 3] [--quick] [--methods kd,dkd,crd] [--out table.md] [--cache-dir dir]
 //
 // --quick trains the student on 30% of the MNIST pool (validationFraction 0.7) for 2 epochs instead of the examples'
 // 90% and 3 epochs (the teacher keeps its 3 epochs, on that 30%). Every run's metrics are also appended to
@@ -30,8 +30,9 @@ if (!Number.isInteger(seeds) || seeds < 1) {
 const quick = args.includes('--quick');
 const methodsDir = join(root, 'experiments/methods');
 const work = mkdtempSync(join(tmpdir(), 'distill-bench-methods-'));
-const cacheDir = join(work, 'cache');
-mkdirSync(cacheDir);
+// --cache-dir reuses the teachers and baselines of an earlier benchmark (its work directory's cache/).
+const cacheDir = option('cache-dir', join(work, 'cache'));
+mkdirSync(cacheDir, { recursive: true });
 
 /** Vanilla KD: the examples' KL + cross-entropy terms, read from the attention-transfer example without its own term. */
 function kdManifest() {
