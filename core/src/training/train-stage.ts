@@ -147,8 +147,7 @@ export async function trainStage(config: StageConfig, hooks: StageHooks, state: 
   const { stage, terms, optimizer, schedule, train, batchSize } = config;
   const studentLayers = [...new Set(terms.flatMap((t) => t.loss.requires.studentLayers ?? []))];
   const tapped = tapModel(config.model, studentLayers, config.role ?? 'student');
-  // A loss's non-trainable variables (a memory bank it updates itself) are saved with it but not optimized.
-  const variables = [...config.model.model.trainableWeights.map((w) => w.read() as tf.Variable), ...state.lossVariables.filter((v) => v.trainable)];
+  const variables = [...config.model.model.trainableWeights.map((w) => w.read() as tf.Variable), ...state.lossVariables];
   const { epochs, totalSteps, stepsPerEpoch } = state;
   const scheduleContext: ScheduleContext = { baseLearningRate: state.schedule.baseLearningRate, stepsPerEpoch: state.schedule.stepsPerEpoch, totalSteps };
   const usedTeachers = (config.teachers ?? []).filter((t) => terms.some((term) => term.teachers.includes(t.name)));
