@@ -24,7 +24,7 @@ describe('distill validate', () => {
     expect(lines(result.stderr)).toEqual([
       `${file}:1:1: missing required key "student"`,
       `${file}:6:59: /losses/0/params/temperature: must be > 0 (got -1)`,
-      `${file}:7:15: /losses/1/type: unknown loss "kl-divergance"; did you mean "kl-divergence"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence`,
+      `${file}:7:15: /losses/1/type: unknown loss "kl-divergance"; did you mean "kl-divergence"? valid: attention-transfer, binary-cross-entropy, crd, cross-entropy, dkd, feature-mse, fitnets, kl-divergence, pkt, rkd, similarity-preserving`,
       `${file}:9:62: /optimizer/params/learningRate: must be number (got string "0.01")`,
       `${file}:10:30: /training/shufle: unknown key "shufle"; did you mean "shuffle"? valid: augment, baseline, batchSize, checkpoint, earlyStopping, epochs, evalEvery, shuffle`,
     ]);
@@ -151,7 +151,7 @@ describe('distill schema', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(readFileSync(join(repoRoot, 'schemas/distill.schema.json'), 'utf8'));
     const schema = JSON.parse(result.stdout);
-    expect(schema.definitions.LossReference.properties.type.enum).toEqual(['binary-cross-entropy', 'cross-entropy', 'feature-mse', 'kl-divergence']);
+    expect(schema.definitions.LossReference.properties.type.enum).toEqual(['attention-transfer', 'binary-cross-entropy', 'crd', 'cross-entropy', 'dkd', 'feature-mse', 'fitnets', 'kl-divergence', 'pkt', 'rkd', 'similarity-preserving']);
     expect(schema.definitions['loss.kl-divergence.params'].properties.temperature).toBeDefined();
   });
 
@@ -164,7 +164,7 @@ describe('distill schema', () => {
 
   it('an unknown --type suggests the nearest name; an unknown --kind lists the choices', async () => {
     const type = await runCli(['schema', '--kind', 'loss', '--type', 'feature-mes']);
-    expect(type.stderr).toBe('unknown loss "feature-mes"; did you mean "feature-mse"? valid: binary-cross-entropy, cross-entropy, feature-mse, kl-divergence\n');
+    expect(type.stderr).toBe('unknown loss "feature-mes"; did you mean "feature-mse"? valid: attention-transfer, binary-cross-entropy, crd, cross-entropy, dkd, feature-mse, fitnets, kl-divergence, pkt, rkd, similarity-preserving\n');
     expect(type.code).toBe(2);
     const kind = await runCli(['schema', '--kind', 'losses', '--type', 'x']);
     expect(kind.stderr).toContain("argument 'losses' is invalid. Allowed choices are dataset, model, teacher, loss, optimizer, scheduler, tracker, tokenizer, augmentation.");

@@ -16,7 +16,7 @@ describe('built-in plugins', () => {
     const { registries } = PluginHost.create([builtinModule]);
     expect(registries.dataset.names()).toEqual(['csv', 'image-folder', 'mnist', 'spam-assassin', 'synthetic', 'text']);
     expect(registries.model.names()).toEqual(['cnn', 'embedding-bag', 'mlp', 'resnet', 'text-cnn', 'tfjs-model']);
-    expect(registries.loss.names()).toEqual(['binary-cross-entropy', 'cross-entropy', 'feature-mse', 'kl-divergence']);
+    expect(registries.loss.names()).toEqual(['attention-transfer', 'binary-cross-entropy', 'crd', 'cross-entropy', 'dkd', 'feature-mse', 'fitnets', 'kl-divergence', 'pkt', 'rkd', 'similarity-preserving']);
     expect(registries.optimizer.names()).toEqual(['adam', 'rmsprop', 'sgd']);
     expect(registries.scheduler.names()).toEqual(['constant', 'cosine', 'exponential', 'step']);
     expect(registries.tracker.names()).toEqual(['local', 'mlflow']);
@@ -46,5 +46,6 @@ describe('built-in plugins', () => {
 
 function exampleValue(schema: JsonSchema): unknown {
   if (schema.type === 'array') return Array.from({ length: (schema as { minItems?: number }).minItems ?? 1 }, () => exampleValue((schema as { items: JsonSchema }).items));
+  if (schema.type === 'object') return Object.fromEntries((schema.required ?? []).map((key) => [key, exampleValue(schema.properties![key])]));
   return schema.type === 'string' ? 'x' : 1;
 }

@@ -20,6 +20,13 @@ import klDivergence from './losses/kl-divergence.js';
 import crossEntropy from './losses/cross-entropy.js';
 import featureMse from './losses/feature-mse.js';
 import binaryCrossEntropy from './losses/binary-cross-entropy.js';
+import attentionTransfer from './losses/methods/attention-transfer.js';
+import fitnets from './losses/methods/fitnets.js';
+import pkt from './losses/methods/pkt.js';
+import rkd from './losses/methods/rkd.js';
+import similarityPreserving from './losses/methods/similarity-preserving.js';
+import dkd from './losses/methods/dkd.js';
+import crd from './losses/methods/crd.js';
 import adam from './optimizers/adam.js';
 import sgd from './optimizers/sgd.js';
 import rmsprop from './optimizers/rmsprop.js';
@@ -45,6 +52,7 @@ export const builtinPlugins: PluginDefinition[] = [
   ...[mlp, cnn, resnet, tfjsModel, embeddingBag, textCnn],
   ...[teacherPredictions, httpTeacher, graphModel],
   ...[klDivergence, crossEntropy, featureMse, binaryCrossEntropy],
+  ...[attentionTransfer, fitnets, pkt, rkd, similarityPreserving, dkd, crd],
   ...[adam, sgd, rmsprop],
   ...[constant, step, exponential, cosine],
   localTracker,

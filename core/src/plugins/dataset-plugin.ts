@@ -65,6 +65,11 @@ export interface DatasetInfo {
   readonly stableIds?: boolean;
   /** Token-id datasets: ids run from 0 (padding) to `vocabularySize - 1`; an embedding needs at least this many rows. */
   readonly vocabularySize?: number;
+  /**
+   * Set by distill for the losses it builds: one more than the largest sample id of the training split (its count when
+   * the ids are positions), so a loss that keeps a row per sample (a memory bank) can size it.
+   */
+  readonly sampleIdRange?: number;
 }
 
 export interface Dataset extends DatasetInfo {

@@ -62,7 +62,7 @@ export class RunComponents {
 
   /** Losses are built after the models: a feature loss sizes its connector from their layers. */
   loss(reference: Reference, pointer: string, dataset: DatasetInfo, models: NonNullable<BuildContext['models']>): Promise<DistillLoss> {
-    return this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: datasetInfo(dataset), models }), this.services);
+    return this.host.registries.loss.build(reference.type, reference.params ?? {}, this.context(pointer, { dataset: { ...datasetInfo(dataset), ...sampleIdRange(dataset) }, models }), this.services);
   }
 
   augmentation(reference: Reference, pointer: string, dataset: DatasetInfo): Promise<Augmentation> {
@@ -88,6 +88,14 @@ export class RunComponents {
 /** What plugins built after the dataset learn of it. */
 function datasetInfo(dataset: DatasetInfo): DatasetInfo {
   return { inputShape: dataset.inputShape, numClasses: dataset.numClasses, ...(dataset.classNames ? { classNames: dataset.classNames } : {}), ...dtypeAndTask(dataset) };
+}
+
+/** The id range of a dataset's training split, for losses that keep a row per sample. */
+function sampleIdRange(dataset: DatasetInfo): Partial<DatasetInfo> {
+  const train = (dataset as Partial<Dataset>).train;
+  if (!train) return {};
+  const ids = (train as { ids?: Int32Array }).ids;
+  return { sampleIdRange: ids && ids.length ? ids.reduce((max, id) => Math.max(max, id), 0) + 1 : train.count };
 }
 
 function dtypeAndTask(dataset: DatasetInfo): Partial<DatasetInfo> {

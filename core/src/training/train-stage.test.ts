@@ -110,6 +110,24 @@ describe('trainStage', () => {
     await expect(collect(config({ terms: [hardLabelTerm, poisoned] }))).rejects.toThrow('student stage: loss term "poisoned" (plugin test) is NaN at step 4 (epoch 1)');
   });
 
+  it("optimizes a loss's trainable variables, never its non-trainable ones (a memory bank it writes itself)", async () => {
+    const trained = tf.variable(tf.ones([3]), true);
+    const bank = tf.variable(tf.ones([3]), false);
+    const owner: LossTerm = {
+      name: 'owner',
+      plugin: 'test',
+      weight: 1,
+      teachers: [],
+      // Both variables are on the path to the loss and handed to the optimizer step: only the trainable one may move
+      // (crd's memory banks rely on this).
+      loss: { requires: {}, variables: [trained, bank], compute: (i) => i.studentLogits.mean().add(trained.mul(bank).sum().square()) as tf.Scalar },
+    };
+    await collect(config({ terms: [hardLabelTerm, owner], epochs: 1 }));
+    expect(Array.from(trained.dataSync()).every((v) => v < 1)).toBe(true);
+    expect(Array.from(bank.dataSync())).toEqual([1, 1, 1]);
+    tf.dispose([trained, bank]);
+  });
+
   it('rejects a loss that returns a non-scalar or an int tensor, naming the plugin and the step', async () => {
     const vector: LossTerm = { name: 'vector', plugin: 'my-plugin', weight: 1, teachers: [], loss: { requires: {}, compute: (i) => i.studentLogits.mean(1) as unknown as tf.Scalar } };
     await expect(collect(config({ terms: [vector] }))).rejects.toThrow('loss "vector" (plugin my-plugin) at step 0 returned a tensor of shape [16]; it must return a scalar');

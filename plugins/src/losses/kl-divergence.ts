@@ -2,11 +2,13 @@
 // distributions, summed over classes, averaged over the batch, times T² by default (docs/loss-conventions.md). The
 // teacher's side may be logits, probabilities (a teacher source that gives only those, softened as p^(1/T)
 // renormalised), or several teachers' outputs combined: their logits averaged, or their softened probabilities
-// averaged (docs/teachers.md).
+// averaged (docs/teachers.md). With `standardize`, logits become per-sample z-scores first (logit standardisation,
+// Sun et al., CVPR 2024; docs/methods.md), which needs logits from every teacher.
 import * as tf from '@tensorflow/tfjs';
 import { definePlugin, scheduledNumberSchema, valueAt, type DistillLoss, type LossInputs, type ScheduledNumber, type TeacherInputs } from '@distill/core';
 import { stopGradient } from './stop-gradient.js';
 import { softmaxOnly } from './softmax-only.js';
+import { standardizeLogits } from './methods/standardize-logits.js';
 
 const paramsSchema = {
   type: 'object',
@@ -31,6 +33,12 @@ const paramsSchema = {
       enum: ['probabilities', 'logits'],
       default: 'probabilities',
       description: "With `teachers`: average their softened probabilities (any teacher), or average their logits, then soften (teachers that give logits).",
+    },
+    standardize: {
+      type: 'boolean',
+      default: false,
+      description:
+        "Logit standardisation (Sun et al., CVPR 2024): each sample's logits, teacher and student, become z-scores (z − mean)/(σ + 1e-7) before the softmax, so the student matches the teacher's logit relations rather than their scale; needs teachers that give logits. The paper's base temperature is 2.",
     },
   },
   additionalProperties: false,
@@ -86,23 +94,25 @@ export function ensembleLogTarget(teachers: readonly TeacherInputs[], aggregate:
 export default definePlugin({
   kind: 'loss',
   name: 'kl-divergence',
-  description: "Output distillation: KL(teacher ‖ student) of the outputs softened by temperature T, batch mean, × T² by default; from logits, probabilities, or several teachers averaged.",
+  description: "Output distillation (Hinton et al. 2015): KL(teacher ‖ student) of the outputs softened by temperature T, batch mean, × T² by default; from logits, probabilities, or several teachers averaged; optionally on standardised logits (Sun et al., CVPR 2024).",
   paramsSchema,
   create: (params): DistillLoss => {
     const temperature = params.temperature as ScheduledNumber;
     const names = params.teachers;
     const aggregate = params.aggregate as 'logits' | 'probabilities';
     return {
-      // Averaged logits need logits from every teacher; otherwise probabilities do too.
-      requires: names ? { ...(aggregate === 'logits' ? { teacherLogits: true } : { teacherOutputs: true }), teachers: names } : { teacherOutputs: true },
+      // Averaged or standardised logits need logits from every teacher; otherwise probabilities do too.
+      requires: { ...(aggregate === 'logits' || params.standardize ? { teacherLogits: true } : { teacherOutputs: true }), ...(names ? { teachers: names } : {}) },
       scheduledValues: (epoch, epochs) => ({ temperature: valueAt(temperature, epoch, epochs) }),
       compute: (inputs: LossInputs) => {
         const t = valueAt(temperature, inputs.epoch, inputs.epochs);
         return tf.tidy(() => {
+          const teacher = (one: TeacherInputs): TeacherInputs => (params.standardize ? { ...one, logits: standardizedTeacher(one) } : one);
           const target = names
-            ? ensembleLogTarget(names.map((name) => teacherOf(inputs, name)), aggregate, t)
-            : softenedLogTarget({ logits: inputs.teacherLogits, probabilities: inputs.teacherProbabilities }, t);
-          return klFromLogTarget(target, inputs.studentLogits, t, params.scaleByTemperatureSquared);
+            ? ensembleLogTarget(names.map((name) => teacher(teacherOf(inputs, name))), aggregate, t)
+            : softenedLogTarget(teacher({ logits: inputs.teacherLogits, probabilities: inputs.teacherProbabilities } as TeacherInputs), t);
+          const student = params.standardize ? standardizeLogits(inputs.studentLogits) : inputs.studentLogits;
+          return klFromLogTarget(target, student, t, params.scaleByTemperatureSquared);
         });
       },
     };
@@ -114,4 +124,9 @@ function teacherOf(inputs: LossInputs, name: string): TeacherInputs {
   const teacher = inputs.teachers[name];
   if (!teacher) throw new Error(`kl-divergence: the trainer passed no outputs of teacher "${name}"`);
   return teacher;
+}
+
+function standardizedTeacher(teacher: TeacherInputs): tf.Tensor2D {
+  if (!teacher.logits) throw new Error('kl-divergence: standardize needs the teacher logits, which the trainer did not pass');
+  return standardizeLogits(stopGradient(teacher.logits));
 }

@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { stopGradient } from '../stop-gradient.js';
 import { l2Normalize } from './l2-normalize.js';
+import { definePlugin, type DistillLoss, type SemanticIssue } from '@distill/core';
+import { featuresOf, findLayers, shapeText, studentLayerSchema, teacherLayerSchema } from './tapped-layers.js';
 
 export interface AttentionTransferParams {
   /** β per layer pair, in the order of the maps. 1000 is the paper's value for the 'squared' distance. */
@@ -70,3 +72,74 @@ function checkPairs(studentMaps: readonly tf.Tensor[], teacherMaps: readonly tf.
     }
   });
 }
+
+// ——— The `attention-transfer` loss plugin ———
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    pairs: {
+      type: 'array',
+      minItems: 1,
+      description: 'Teacher/student conv layers whose attention maps are matched; the two layers of a pair must have the same height and width (their channel counts may differ).',
+      items: {
+        type: 'object',
+        properties: {
+          teacherLayer: teacherLayerSchema,
+          studentLayer: studentLayerSchema,
+          beta: { type: 'number', exclusiveMinimum: 0, description: "This pair's β; default: the loss's beta." },
+        },
+        required: ['teacherLayer', 'studentLayer'],
+        additionalProperties: false,
+      },
+    },
+    beta: { type: 'number', exclusiveMinimum: 0, default: ATTENTION_TRANSFER_DEFAULTS.beta, description: 'β of each pair that gives none (1000, the paper\'s value, §4.1).' },
+    p: { type: 'number', exclusiveMinimum: 0, default: ATTENTION_TRANSFER_DEFAULTS.p, description: 'The power p of the attention map Σ_c |A_c|^p (2 in the paper).' },
+    distance: {
+      enum: ['squared', 'euclidean'],
+      default: ATTENTION_TRANSFER_DEFAULTS.distance,
+      description: "'squared': β/2 · the mean over batch and positions of (q̂_s − q̂_t)², the form β = 1000 is meant for; 'euclidean': Eq. (2) as printed, β/2 · the batch mean of ‖q̂_s − q̂_t‖₂.",
+    },
+  },
+  required: ['pairs'],
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'attention-transfer',
+  description:
+    'Attention transfer (Zagoruyko & Komodakis, ICLR 2017): the student\'s spatial attention maps (Σ_c |A_c|^p, L2-normalised) pulled towards the teacher\'s, p = 2, β = 1000 per layer pair.',
+  paramsSchema,
+  create: (params): DistillLoss => {
+    const betas = params.pairs.map((pair) => pair.beta ?? params.beta);
+    return {
+      requires: { teacherLayers: params.pairs.map((pair) => pair.teacherLayer), studentLayers: params.pairs.map((pair) => pair.studentLayer) },
+      compute: ({ studentFeatures, teacherFeatures }) => {
+        const student = params.pairs.map((pair) => featuresOf(studentFeatures, pair.studentLayer, 'student'));
+        const teacher = params.pairs.map((pair) => featuresOf(teacherFeatures, pair.teacherLayer, 'teacher'));
+        return attentionTransferLoss(student as tf.Tensor4D[], teacher as tf.Tensor4D[], { betas, p: params.p, distance: params.distance });
+      },
+    };
+  },
+  check: async (params, context) => {
+    const tapped = params.pairs.flatMap((pair, i) => [
+      { role: 'teacher' as const, name: pair.teacherLayer, pointer: `/pairs/${i}/teacherLayer` },
+      { role: 'student' as const, name: pair.studentLayer, pointer: `/pairs/${i}/studentLayer` },
+    ]);
+    const { issues, found } = await findLayers(context, tapped);
+    if (issues.length) return issues;
+    return params.pairs.flatMap((pair, i): SemanticIssue[] => {
+      const [teacher, student] = [found[2 * i], found[2 * i + 1]];
+      const shapes = `student layer "${student.name}" ${shapeText(student.shape)} and teacher layer "${teacher.name}" ${shapeText(teacher.shape)}`;
+      if (teacher.shape.length !== 3 || student.shape.length !== 3) {
+        return [{ pointer: `/pairs/${i}`, message: `attention transfer compares conv maps (height, width, channels), but ${shapes} are not both conv maps`, hint: 'tap conv layers on both sides; for dense layers use pkt, rkd or similarity-preserving' }];
+      }
+      if (teacher.shape[0] !== student.shape[0] || teacher.shape[1] !== student.shape[1]) {
+        return [{ pointer: `/pairs/${i}`, message: `attention maps of ${shapes} differ in spatial size (${student.shape[0]}×${student.shape[1]} vs ${teacher.shape[0]}×${teacher.shape[1]})`, hint: 'pair layers of the same height and width, e.g. a student block after as many poolings as the teacher stage has strides' }];
+      }
+      return [];
+    });
+  },
+});
+

@@ -3,7 +3,10 @@
 // sample's pair is told apart from N negatives drawn from momentum memory banks indexed by sample id (NCE).
 // Conventions: docs/loss-conventions.md#crd-contrastive-representation-distillation; reference: test/reference/crd.py.
 import * as tf from '@tensorflow/tfjs';
+import { definePlugin, deriveSeed, flattenFeatures, requireLayer, seededRandom, type DatasetInfo, type DistillLoss, type SeededRandom } from '@distill/core';
 import { stopGradient } from '../stop-gradient.js';
+import { uniqueVariableName } from '../connectors.js';
+import { checkLayerPair, featuresOf, studentLayerSchema, teacherLayerSchema } from './tapped-layers.js';
 import { l2Normalize } from './l2-normalize.js';
 
 /** A linear embedding head, x·kernel + bias followed by L2 normalisation; trained with the loss on both sides. */
@@ -135,4 +138,130 @@ function checkInputs(inputs: CrdInputs): void {
       `negative indices must be int32 [${batch}, N ≥ 1], got ${negativeIndices.dtype} [${negativeIndices.shape}]`,
   ].filter((problem): problem is string => typeof problem === 'string');
   if (problems.length) throw new Error(`crd: ${problems.join('; ')}`);
+}
+
+// ——— The `crd` loss plugin ———
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    teacherLayer: { ...teacherLayerSchema, description: "The teacher's representation (the paper uses the penultimate layer); flattened per sample." },
+    studentLayer: { ...studentLayerSchema, description: "The student's representation; flattened per sample, its width may differ from the teacher's." },
+    embeddingSize: { type: 'integer', minimum: 1, default: CRD_DEFAULTS.embeddingSize, description: 'd, the width of the shared embedding space of the two linear heads (128).' },
+    negatives: {
+      type: 'integer',
+      minimum: 1,
+      default: CRD_DEFAULTS.negatives,
+      description: 'N, negatives drawn from the memory banks for each sample (16384 in the paper). Each step gathers batch × (N + 1) × d values per side: lower it on a small machine.',
+    },
+    temperature: { type: 'number', exclusiveMinimum: 0, default: CRD_DEFAULTS.temperature, description: 'τ of the critic exp(vᵀm/τ) (0.07).' },
+    momentum: { type: 'number', minimum: 0, maximum: 1, default: CRD_DEFAULTS.momentum, description: "Memory-bank momentum: a sample's row becomes normalise(m·row + (1 − m)·embedding) after each step (0.5)." },
+    normalizer: {
+      enum: ['first-batch', 'none'],
+      default: 'first-batch',
+      description: "Z of the critic: 'first-batch' estimates it once, on the first batch, as the authors' release does (saved with the loss); 'none' is Z = 1, the paper's formula.",
+    },
+  },
+  required: ['teacherLayer', 'studentLayer'],
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'crd',
+  description:
+    'Contrastive representation distillation (Tian et al., ICLR 2020): linear embedding heads on both sides, momentum memory banks indexed by sample id, NCE against N negatives (d = 128, N = 16384, τ = 0.07, m = 0.5).',
+  paramsSchema,
+  create: (params, context): DistillLoss => {
+    if (!context.models) throw new Error('crd sizes its embedding heads from the models; build it with context.models');
+    const rows = bankRows(context.dataset);
+    const studentWidth = requireLayer(context.models.student, 'student', params.studentLayer).width;
+    const teacherWidth = requireLayer(context.models.teacher, 'teacher', params.teacherLayer).width;
+    const purpose = `crd${context.pointer}`;
+    const d = params.embeddingSize;
+    const head = (from: number, side: string) => {
+      const init = tf.initializers.glorotUniform({ seed: deriveSeed(context.seed, `${purpose}/${side}-head`) });
+      return {
+        kernel: tf.tidy(() => tf.variable(init.apply([from, d]) as tf.Tensor2D, true, uniqueVariableName(`crd/${side}-head/kernel`))),
+        bias: tf.tidy(() => tf.variable(tf.zeros([d]) as tf.Tensor1D, true, uniqueVariableName(`crd/${side}-head/bias`))),
+      };
+    };
+    // The authors' banks start uniform in ±1/√(d/3); rows are normalised as they are updated.
+    const bank = (side: string) => {
+      const bound = 1 / Math.sqrt(d / 3);
+      const seed = deriveSeed(context.seed, `${purpose}/${side}-bank`);
+      return tf.tidy(() => tf.variable(tf.randomUniform([rows, d], -bound, bound, 'float32', seed) as tf.Tensor2D, false, uniqueVariableName(`crd/${side}-bank`)));
+    };
+    const studentHead = head(studentWidth, 'student');
+    const teacherHead = head(teacherWidth, 'teacher');
+    const studentMemory = bank('student');
+    const teacherMemory = bank('teacher');
+    // Z per direction, 0 until estimated; saved with the loss so that a resumed run keeps it.
+    const normalizers = tf.tidy(() => tf.variable(tf.zeros([2]), false, uniqueVariableName('crd/normalizers')));
+    const random = seededRandom(deriveSeed(context.seed, `${purpose}/negatives`));
+    const variables = [studentHead.kernel, studentHead.bias, teacherHead.kernel, teacherHead.bias, studentMemory, teacherMemory, normalizers];
+    return {
+      requires: { teacherLayers: [params.teacherLayer], studentLayers: [params.studentLayer], sampleIds: true },
+      variables,
+      compute: ({ studentFeatures, teacherFeatures, sampleIds }) =>
+        tf.tidy(() => {
+          const ids = sampleIds.dataSync() as Int32Array;
+          const outside = ids.find((id) => id < 0 || id >= rows);
+          if (outside !== undefined) throw new Error(`crd: sample id ${outside} is outside the memory banks' ${rows} rows (one per training sample, ids 0…${rows - 1})`);
+          const inputs: CrdInputs = {
+            studentFeatures: flattenFeatures(featuresOf(studentFeatures, params.studentLayer, 'student')),
+            teacherFeatures: flattenFeatures(featuresOf(teacherFeatures, params.teacherLayer, 'teacher')),
+            studentHead,
+            teacherHead,
+            studentMemory,
+            teacherMemory,
+            sampleIds,
+            negativeIndices: tf.tensor2d(drawNegatives(ids, params.negatives, rows, random), [ids.length, params.negatives], 'int32'),
+          };
+          let z = { student: 1, teacher: 1 };
+          if (params.normalizer === 'first-batch') {
+            if (normalizers.dataSync()[0] === 0) {
+              const estimated = crdNormalizers(inputs, params.temperature);
+              normalizers.assign(tf.stack([estimated.student, estimated.teacher]));
+            }
+            const [student, teacher] = normalizers.dataSync();
+            z = { student, teacher };
+          }
+          const loss = crdLoss(inputs, { temperature: params.temperature, normalizers: z });
+          // The banks move after the loss has read them; the embeddings written into them carry no gradient.
+          const moved = crdUpdatedMemory({ ...inputs, studentFeatures: stopGradient(inputs.studentFeatures), teacherFeatures: stopGradient(inputs.teacherFeatures) }, params.momentum);
+          studentMemory.assign(moved.studentMemory);
+          teacherMemory.assign(moved.teacherMemory);
+          return loss;
+        }),
+      dispose: () => tf.dispose(variables),
+    };
+  },
+  check: async (params, context) => {
+    const issues = await checkLayerPair(params, context);
+    const dataset = await context.dataset();
+    if (dataset.stableIds === false) {
+      issues.push({
+        pointer: '',
+        message: 'crd keeps a memory bank row per sample id, but the dataset says its sample ids are not stable from run to run',
+        hint: 'give the dataset stable ids (the same sample keeps its id in every epoch and cache), or use a method without a memory bank (pkt, rkd, similarity-preserving)',
+      });
+    }
+    return issues;
+  },
+});
+
+/** Rows of the banks: one per sample id of the training split. */
+function bankRows(dataset: DatasetInfo | undefined): number {
+  if (!dataset?.sampleIdRange) throw new Error('crd sizes its memory banks from the training split\'s sample ids; build it with context.dataset.sampleIdRange');
+  return dataset.sampleIdRange;
+}
+
+/** N bank rows per sample, uniformly among the other samples' rows. */
+function drawNegatives(ids: Int32Array, negatives: number, rows: number, random: SeededRandom): Int32Array {
+  const out = new Int32Array(ids.length * negatives);
+  for (let i = 0; i < ids.length; i++) {
+    for (let k = 0; k < negatives; k++) out[i * negatives + k] = (ids[i] + 1 + random.int(rows - 1)) % rows;
+  }
+  return out;
 }

@@ -3,7 +3,10 @@
 // (NCKD: the distributions among the other classes), weighted independently by α and β.
 // Conventions: docs/loss-conventions.md#dkd-decoupled-knowledge-distillation; reference: test/reference/dkd.py.
 import * as tf from '@tensorflow/tfjs';
+import { definePlugin, type DistillLoss } from '@distill/core';
 import { stopGradient } from '../stop-gradient.js';
+import { softmaxOnly } from '../softmax-only.js';
+import { standardizeLogits } from './standardize-logits.js';
 
 export interface DkdParams {
   /** α, the weight of TCKD (1). */
@@ -80,3 +83,49 @@ function checkShapes(student: tf.Tensor2D, teacher: tf.Tensor2D, labels: tf.Tens
   }
   if (labels.dtype !== 'int32') throw new Error(`dkd: labels must be int32 class indices, got ${labels.dtype}`);
 }
+
+// ——— The `dkd` loss plugin ———
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    alpha: { type: 'number', minimum: 0, default: DKD_DEFAULTS.alpha, description: 'α, the weight of target-class KD (TCKD): 1.' },
+    beta: { type: 'number', minimum: 0, default: DKD_DEFAULTS.beta, description: 'β, the weight of non-target-class KD (NCKD): 8, the paper\'s CIFAR-100 value.' },
+    temperature: { type: 'number', exclusiveMinimum: 0, default: DKD_DEFAULTS.temperature, description: 'Softmax temperature T (4); both terms are multiplied by T².' },
+    warmupEpochs: {
+      type: 'integer',
+      minimum: 1,
+      default: DKD_DEFAULTS.warmupEpochs,
+      description: "The term's factor grows linearly over this many epochs: min((epoch + 1)/warmupEpochs, 1) (20 of the paper's 240; scale it to the run's epochs).",
+    },
+    standardize: {
+      type: 'boolean',
+      default: false,
+      description: "Logit standardisation (Sun et al., CVPR 2024): z-score each sample's logits before DKD; the paper's base temperature is then 2.",
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'dkd',
+  description: 'Decoupled KD (Zhao et al., CVPR 2022): α·TCKD + β·NCKD at temperature T (α = 1, β = 8, T = 4), × T², warmed up linearly over 20 epochs; optionally on standardised logits.',
+  paramsSchema,
+  create: (params): DistillLoss => ({
+    requires: { teacherLogits: true, labels: true },
+    scheduledValues: (epoch) => ({ warmup: dkdWarmupFactor(epoch, params.warmupEpochs) }),
+    compute: ({ studentLogits, teacherLogits, labels, labelMask, epoch }) => {
+      if (!teacherLogits) throw new Error('dkd needs the teacher logits, which the trainer did not pass');
+      return tf.tidy(() => {
+        // A transfer-set sample has no label: the teacher's predicted class stands in as its target.
+        const predicted = tf.argMax(teacherLogits, 1).toInt() as tf.Tensor1D;
+        const targets = tf.where(labelMask.greater(0), labels, predicted) as tf.Tensor1D;
+        const [student, teacher] = params.standardize ? [standardizeLogits(studentLogits), standardizeLogits(stopGradient(teacherLogits))] : [studentLogits, teacherLogits];
+        const loss = dkdLoss(student, teacher, targets, { alpha: params.alpha, beta: params.beta, temperature: params.temperature });
+        return loss.mul(dkdWarmupFactor(epoch, params.warmupEpochs)) as tf.Scalar;
+      });
+    },
+  }),
+  check: async (_params, context) => softmaxOnly('dkd', context),
+});

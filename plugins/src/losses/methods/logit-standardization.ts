@@ -6,24 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import { klDivergence } from '../kl-divergence.js';
 import { stopGradient } from '../stop-gradient.js';
 import { dkdLoss, type DkdParams } from './dkd.js';
+import { LOGIT_STANDARDIZATION_DEFAULTS, standardizeLogits, type LogitStandardizationParams } from './standardize-logits.js';
 
-export interface LogitStandardizationParams {
-  /** The base temperature τ applied to the z-scores (2). */
-  temperature?: number;
-  /** Added to the standard deviation, so that equal logits do not divide by zero (1e-7). */
-  epsilon?: number;
-}
-
-export const LOGIT_STANDARDIZATION_DEFAULTS = { temperature: 2, epsilon: 1e-7 } as const;
-
-/** (z − mean(z)) / (σ(z) + ε) per sample, mean and σ over the classes, σ the population standard deviation. */
-export function standardizeLogits(logits: tf.Tensor2D, epsilon: number = LOGIT_STANDARDIZATION_DEFAULTS.epsilon): tf.Tensor2D {
-  return tf.tidy(() => {
-    const centred = logits.sub(logits.mean(1, true));
-    const sigma = tf.sqrt(tf.square(centred).mean(1, true));
-    return centred.div(sigma.add(epsilon)) as tf.Tensor2D;
-  });
-}
+export { LOGIT_STANDARDIZATION_DEFAULTS, standardizeLogits, type LogitStandardizationParams } from './standardize-logits.js';
 
 /** KD on standardised logits: τ² · the batch mean of KL(softmax(z̃_t/τ) ‖ softmax(z̃_s/τ)). */
 export function logitStandardizedKdLoss(studentLogits: tf.Tensor2D, teacherLogits: tf.Tensor2D, params: LogitStandardizationParams = {}): tf.Scalar {

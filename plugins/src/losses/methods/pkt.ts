@@ -3,7 +3,9 @@
 // pulled towards the teacher's by a KL divergence. Conventions: docs/loss-conventions.md#pkt-probabilistic-knowledge-transfer;
 // reference: test/reference/pkt.py.
 import * as tf from '@tensorflow/tfjs';
+import { definePlugin, flattenFeatures, type DistillLoss } from '@distill/core';
 import { stopGradient } from '../stop-gradient.js';
+import { checkLayerPair, featuresOf, studentLayerSchema, teacherLayerSchema } from './tapped-layers.js';
 
 export interface PktParams {
   /** Keeps the normalisation x / (‖x‖ + ε) and the ratio log((p + ε)/(q + ε)) finite. */
@@ -40,3 +42,33 @@ export function pktLoss(student: tf.Tensor2D, teacher: tf.Tensor2D, params: PktP
     return p.mul(tf.log(p.add(epsilon).div(q.add(epsilon)))).sum().div(student.shape[0]) as tf.Scalar;
   });
 }
+
+// ——— The `pkt` loss plugin ———
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    teacherLayer: { ...teacherLayerSchema, description: "The teacher layer whose batch-wise neighbour probabilities are the target (the paper uses the penultimate representation); flattened per sample." },
+    studentLayer: { ...studentLayerSchema, description: 'The student layer whose neighbour probabilities are matched; its width may differ from the teacher\'s.' },
+    epsilon: { type: 'number', exclusiveMinimum: 0, default: PKT_DEFAULTS.epsilon, description: 'Keeps the normalisation and the log ratio finite (1e-7).' },
+  },
+  required: ['teacherLayer', 'studentLayer'],
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'pkt',
+  description: "Probabilistic knowledge transfer (Passalis & Tefas, ECCV 2018): KL between the teacher's and the student's batch-wise neighbour probabilities under a cosine kernel.",
+  paramsSchema,
+  create: (params): DistillLoss => ({
+    requires: { teacherLayers: [params.teacherLayer], studentLayers: [params.studentLayer] },
+    compute: ({ studentFeatures, teacherFeatures }) =>
+      tf.tidy(() =>
+        pktLoss(flattenFeatures(featuresOf(studentFeatures, params.studentLayer, 'student')), flattenFeatures(featuresOf(teacherFeatures, params.teacherLayer, 'teacher')), {
+          epsilon: params.epsilon,
+        }),
+      ),
+  }),
+  check: checkLayerPair,
+});

@@ -3,7 +3,9 @@
 // distance) and the angles they form, through a Huber loss on each. Conventions: docs/loss-conventions.md#rkd-relational-knowledge-distillation;
 // reference: test/reference/rkd.py.
 import * as tf from '@tensorflow/tfjs';
+import { definePlugin, flattenFeatures, type DistillLoss } from '@distill/core';
 import { stopGradient } from '../stop-gradient.js';
+import { checkLayerPair, featuresOf, studentLayerSchema, teacherLayerSchema } from './tapped-layers.js';
 
 export interface RkdParams {
   /** λ_D, the weight of the distance-wise term (25). */
@@ -80,3 +82,35 @@ function checkBatch(student: tf.Tensor, teacher: tf.Tensor, minimum: number): vo
     throw new Error(`rkd needs [batch, width] embeddings of the same batch of at least ${minimum} samples; got student [${student.shape}] and teacher [${teacher.shape}]`);
   }
 }
+
+// ——— The `rkd` loss plugin ———
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    teacherLayer: { ...teacherLayerSchema, description: "The teacher's embedding layer (the paper uses the final embedding); flattened per sample." },
+    studentLayer: { ...studentLayerSchema, description: "The student's embedding layer; its width may differ from the teacher's." },
+    distanceWeight: { type: 'number', minimum: 0, default: RKD_DEFAULTS.distanceWeight, description: 'λ_D, the weight of the distance-wise term (25, the paper\'s classification setting).' },
+    angleWeight: { type: 'number', minimum: 0, default: RKD_DEFAULTS.angleWeight, description: 'λ_A, the weight of the angle-wise term (50).' },
+  },
+  required: ['teacherLayer', 'studentLayer'],
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'rkd',
+  description: "Relational knowledge distillation (Park et al., CVPR 2019): the student's batch keeps the teacher's normalised pairwise distances (λ_D = 25) and triplet angles (λ_A = 50), Huber loss on each.",
+  paramsSchema,
+  create: (params): DistillLoss => ({
+    requires: { teacherLayers: [params.teacherLayer], studentLayers: [params.studentLayer] },
+    compute: ({ studentFeatures, teacherFeatures }) =>
+      tf.tidy(() =>
+        rkdLoss(flattenFeatures(featuresOf(studentFeatures, params.studentLayer, 'student')), flattenFeatures(featuresOf(teacherFeatures, params.teacherLayer, 'teacher')), {
+          distanceWeight: params.distanceWeight,
+          angleWeight: params.angleWeight,
+        }),
+      ),
+  }),
+  check: checkLayerPair,
+});

@@ -3,7 +3,9 @@
 // batch's row-normalised similarity matrices are matched. Conventions: docs/loss-conventions.md#similarity-preserving;
 // reference: test/reference/similarity_preserving.py.
 import * as tf from '@tensorflow/tfjs';
+import { definePlugin, type DistillLoss } from '@distill/core';
 import { stopGradient } from '../stop-gradient.js';
+import { featuresOf, findLayers, layerPairSchema } from './tapped-layers.js';
 import { l2Normalize } from './l2-normalize.js';
 
 /** G: Q·Qᵀ of the batch's activations reshaped to [batch, everything else], each row divided by its L2 norm. */
@@ -35,3 +37,44 @@ export function similarityPreservingLoss(studentMaps: readonly tf.Tensor[], teac
     return tf.addN(terms) as tf.Scalar;
   });
 }
+
+// ——— The `similarity-preserving` loss plugin ———
+
+const paramsSchema = {
+  type: 'object',
+  properties: {
+    pairs: {
+      type: 'array',
+      minItems: 1,
+      description: "Teacher/student layers whose batch similarity matrices are matched; any shapes (a conv map or a dense layer), summed over the pairs. The paper's γ (3000 on CIFAR-10) is the loss's weight.",
+      items: layerPairSchema,
+    },
+  },
+  required: ['pairs'],
+  additionalProperties: false,
+} as const;
+
+export default definePlugin({
+  kind: 'loss',
+  name: 'similarity-preserving',
+  description: "Similarity-preserving KD (Tung & Mori, ICCV 2019): the student's row-normalised batch similarity matrix G = Q·Qᵀ pulled towards the teacher's, ‖G_t − G_s‖²_F / b² per layer pair.",
+  paramsSchema,
+  create: (params): DistillLoss => ({
+    requires: { teacherLayers: params.pairs.map((pair) => pair.teacherLayer), studentLayers: params.pairs.map((pair) => pair.studentLayer) },
+    compute: ({ studentFeatures, teacherFeatures }) =>
+      similarityPreservingLoss(
+        params.pairs.map((pair) => featuresOf(studentFeatures, pair.studentLayer, 'student')),
+        params.pairs.map((pair) => featuresOf(teacherFeatures, pair.teacherLayer, 'teacher')),
+      ),
+  }),
+  check: async (params, context) =>
+    (
+      await findLayers(
+        context,
+        params.pairs.flatMap((pair, i) => [
+          { role: 'teacher' as const, name: pair.teacherLayer, pointer: `/pairs/${i}/teacherLayer` },
+          { role: 'student' as const, name: pair.studentLayer, pointer: `/pairs/${i}/studentLayer` },
+        ]),
+      )
+    ).issues,
+});
