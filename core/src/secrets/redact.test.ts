@@ -29,10 +29,12 @@ describe('credentials never leak', () => {
     expect(redactUrl(url)).toBe(masked);
     expect(redactUrl('http://u:pw@h/x?token=abc')).toBe('http://u:***@h/x?token=***');
     expect(redact(`failed: ${url} (retrying)`)).toBe(`failed: ${masked} (retrying)`);
+    expect(redact('teacher (http-teacher http://h/p?api_key=AK-1): HTTP 401, at [http://h/?sig=S2], {http://h/?token=T3}')).toBe('teacher (http-teacher http://h/p?api_key=***): HTTP 401, at [http://h/?sig=***], {http://h/?token=***}');
     expect(JSON.parse(redact(JSON.stringify({ url })))).toEqual({ url: masked });
     expect(redactUrl(masked)).toBe(masked);
     expect(secretQueryValues(url)).toEqual(['AK-1', 'T%2F2', 'T/2', 'S3', 'A4', 'K5', 'G6', 'K7', 'S8', 'P9']);
     expect(redactUrl('http://h/x?a=1&b=token')).toBe('http://h/x?a=1&b=token');
+    expect(secretQueryValues('http://h/x?token=a+b(c)')).toEqual(['a+b', 'a b(c)']);
   });
 
   it('leaves text without credentials unchanged', () => {

@@ -15,7 +15,9 @@ const PASSWORD_IN_URI = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@:]*):[^\s/?#@]*@/gi;
 const TOKEN_IN_URI = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@:]+@/gi;
 // `?token=…`, `&api_key=…`, `&X-Amz-Signature=…`: a query parameter whose name is, or ends in, one naming a credential.
 const SECRET_QUERY_NAME = String.raw`(?:[^\s=&#?"'\\]*[_.-])?(?:token|key|api_?key|apikey|secret|password|passwd|sig|signature)`;
-const SECRET_IN_QUERY = new RegExp(String.raw`([?&;]${SECRET_QUERY_NAME}=)[^\s&#;"'\\]+`, 'gi');
+// A value ends where a query parameter or the URL does (or at a bracket or comma: a URL quoted in a sentence).
+const SECRET_QUERY_VALUE = String.raw`[^\s&#;"'\\()<>[\]{},]+`;
+const SECRET_IN_QUERY = new RegExp(String.raw`([?&;]${SECRET_QUERY_NAME}=)${SECRET_QUERY_VALUE}`, 'gi');
 // Very short "secrets" would mask ordinary words; a real password or token is longer.
 const MIN_SECRET_LENGTH = 3;
 
@@ -29,7 +31,12 @@ export function stripUserinfo(uri: string): string {
 /** The values of query parameters named like credentials (`token`, `api_key`, `sig`, …) in `url`, decoded. */
 export function secretQueryValues(url: string): string[] {
   const values: string[] = [];
-  for (const match of url.matchAll(new RegExp(String.raw`[?&;]${SECRET_QUERY_NAME}=([^\s&#;"'\\]+)`, 'gi'))) values.push(match[1], safeDecode(match[1])!);
+  for (const match of url.matchAll(new RegExp(String.raw`[?&;]${SECRET_QUERY_NAME}=(${SECRET_QUERY_VALUE})`, 'gi'))) values.push(match[1], safeDecode(match[1])!);
+  // Whole values as a URL parser reads them (one holding a bracket, `+` for a space), when `url` is one.
+  if (URL.canParse(url)) {
+    const name = new RegExp(String.raw`^${SECRET_QUERY_NAME}$`, 'i');
+    for (const [key, value] of new URL(url).searchParams) if (name.test(key) && value) values.push(value);
+  }
   return [...new Set(values)];
 }
 
