@@ -6,7 +6,7 @@
 
 /** folder of core/src → the folders of core/src it may import (top-level files errors, display-path, version: any). */
 const MAY_IMPORT = {
-  plugins: [],
+  plugins: ['secrets'],
   secrets: [],
   random: [],
   losses: [],

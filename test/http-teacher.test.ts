@@ -2,7 +2,8 @@
 // saved tfjs model's predictions: a student distilled through the endpoint learns what it learns from the saved model;
 // answers are cached (a rerun asks nothing); binary float32 requests and top-k probabilities work; a slow endpoint
 // times out, a failing one is retried and then fails the run naming the teacher and the batch (keeping the cache), and
-// an answer of the wrong shape is refused before training.
+// an answer of the wrong shape is refused before training. An endpoint that wants a bearer token gets it from an
+// environment variable named in `headers`; without it (or with the variable unset) validate says so.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,9 @@ interface Summary {
 }
 
 /** What the server saw, per path. */
-const seen: Record<string, { requests: number; contentTypes: Set<string> }> = {};
+const seen: Record<string, { requests: number; contentTypes: Set<string>; authorizations: Set<string>; tenants: Set<string> }> = {};
+/** The one token `/private` accepts. */
+const TOKEN = 'tok-3b9f1e0c7a';
 let server: Server;
 let base = '';
 let model: tf.LayersModel;
@@ -67,10 +70,13 @@ function answer(response: ServerResponse, status: number, body: unknown, headers
 
 async function handle(request: IncomingMessage, response: ServerResponse) {
   const path = new URL(request.url ?? '/', 'http://x').pathname;
-  const stats = (seen[path] ??= { requests: 0, contentTypes: new Set() });
+  const stats = (seen[path] ??= { requests: 0, contentTypes: new Set(), authorizations: new Set(), tenants: new Set() });
   stats.requests++;
   stats.contentTypes.add(String(request.headers['content-type']));
+  stats.authorizations.add(String(request.headers.authorization));
+  stats.tenants.add(String(request.headers['x-tenant']));
   const inputs = await inputsOf(request);
+  if (path === '/private' && request.headers.authorization !== `Bearer ${TOKEN}`) return answer(response, 401, { error: 'a bearer token is required' });
   const logits = tf.tidy(() => model.predict(tf.tensor2d(inputs)) as tf.Tensor2D).arraySync();
   if (path === '/slow') await new Promise((resolve) => setTimeout(resolve, 1500));
   if (path === '/unavailable' && stats.requests > 3) return answer(response, 503, { error: 'overloaded' });
@@ -189,5 +195,38 @@ describe('http-teacher', () => {
     expect(tags).toMatchObject({ 'distill.teacher.source.url': `${base}/versioned`, 'distill.teacher.source.modelVersion': 'teacher-v7', 'distill.teacher.source.outputs': 'logits', 'distill.teacher.source.encoding': 'json' });
     const params = Object.fromEntries(run.data.params.map((p) => [p.key, p.value]));
     expect(params).toMatchObject({ 'teacher.type': 'http-teacher', 'teacher.params.url': `${base}/versioned`, 'teacher.params.batchSize': '128' });
+  });
+
+  it('sends a bearer token read from the environment; without it validate names the teacher and the 401, or the unset variable', async () => {
+    const env = { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'http-cache-')) };
+    const bare = await runCli(['validate', writeManifest(experiment({ teacher: teacher('/private', { retries: 0 }) }))], { env });
+    expect(bare.stderr).toMatch(new RegExp(`^\\S+:\\d+:\\d+: /teacher: teacher at /teacher \\(http-teacher ${base}/private\\): the first training sample failed after 1 attempt: HTTP 401 Unauthorized: \\{"error":"a bearer token is required"\\}\\n$`));
+    expect(bare.code).toBe(2);
+
+    const headers = { Authorization: { env: 'PRIVATE_TEACHER_BEARER', prefix: 'Bearer ' }, 'X-Tenant': 'lab-4' };
+    const unset = await runCli(['validate', writeManifest(experiment({ teacher: teacher('/private', { headers }) }))], { env });
+    expect(unset.stderr).toMatch(/\/teacher: http-teacher: "headers"\."Authorization" takes its value from the environment variable PRIVATE_TEACHER_BEARER, which is not set; set it where distill runs \(export PRIVATE_TEACHER_BEARER=…\)\n$/);
+    expect(unset.code).toBe(2);
+
+    const inClear = await runCli(['validate', writeManifest(experiment({ teacher: teacher('/private', { headers: { Authorization: `Bearer ${TOKEN}` } }) }))], { env });
+    expect(inClear.stderr).toMatch(/"headers"\."Authorization" looks like a credential written in the manifest, where it would be recorded; put it in an environment variable and write \{"env": "TEACHER_TOKEN", "prefix": "Bearer "\}\n$/);
+    expect(inClear.stderr).not.toContain(TOKEN);
+    expect(inClear.code).toBe(2);
+    expect(seen['/private'].requests).toBe(1);
+
+    const authorized = await run(experiment({ teacher: teacher('/private?api_key=qk-55e0a1d2', { headers, batchSize: 128 }) }), { ...env, PRIVATE_TEACHER_BEARER: TOKEN });
+    expect(authorized.result.stderr).toBe('');
+    expect(authorized.summary.status).toBe('FINISHED');
+    expect([...seen['/private'].authorizations]).toEqual(['undefined', `Bearer ${TOKEN}`]);
+    expect([...seen['/private'].tenants]).toEqual(['undefined', 'lab-4']);
+    // The key in the URL is recorded masked; the header's variable by name only.
+    expect(authorized.tags['distill.teacher.source.url']).toBe(`${base}/private?api_key=***`);
+    const requests = seen['/private'].requests;
+    expect(requests).toBe(1 + 1 + (3 + 1 + 1));
+
+    // Another token (a rotated one) asks nothing again: the cache key does not depend on secrets.
+    const rotated = await run(experiment({ teacher: teacher('/private?api_key=qk-9911ffee', { headers, batchSize: 128 }) }), { ...env, PRIVATE_TEACHER_BEARER: 'another-token-77' });
+    expect(rotated.summary.status).toBe('FINISHED');
+    expect(seen['/private'].requests).toBe(requests);
   });
 });

@@ -1,16 +1,20 @@
 // Secrets never leave the process in clear: with credentials in MLFLOW_TRACKING_URI, MLFLOW_TRACKING_PASSWORD,
 // MLFLOW_TRACKING_TOKEN, a --tracking-uri flag and a manifest description, a run that finishes, one that fails with an
 // error quoting them, and one interrupted with SIGINT write none of them to stdout, stderr, any file of the run
-// directory, or MLflow (params, tags, description), while the run still reaches the real MLflow server.
+// directory, or MLflow (params, tags, description), while the run still reaches the real MLflow server. An
+// http-teacher's bearer token, read from an environment variable not named like a secret (so only the plugin's
+// declaration masks it), and an api_key in its URL never appear either, even when the endpoint quotes them back.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MlflowClient, resolveMlflowConfig } from '@distill/core/tracking';
 import { repoRoot, runCli, smallExperiment, writeManifest, type CliResult } from './support/cli.js';
 
 const server = new URL(inject('mlflowUri'));
-const SECRETS = { uri: 'URIPASS-7f3a61', password: 'ENVPASS-9c2e44', token: 'TOKEN-51d0ab77', description: 'DESCPASS-aa81c3', flag: 'FLAGPASS-c0de12' };
+const SECRETS = { uri: 'URIPASS-7f3a61', password: 'ENVPASS-9c2e44', token: 'TOKEN-51d0ab77', description: 'DESCPASS-aa81c3', flag: 'FLAGPASS-c0de12', teacherToken: 'BEARER-e4c1d09b', teacherKey: 'QUERYKEY-72aa3f' };
 const withUser = (user: string, password: string) => `http://${user}:${password}@${server.host}`;
 const client = new MlflowClient(resolveMlflowConfig({ trackingUri: server.origin }, { HOME: '/nonexistent-home' }));
 
@@ -100,4 +104,57 @@ describe('secrets', () => {
     expect(result.code).toBe(130);
     await expectNothingLeaked(result, out);
   });
+
+  it('an http-teacher with a bearer token from the environment and a key in its URL, quoted back by the endpoint', async () => {
+    const env = { ...environment(`secrets-teacher-${Date.now()}`), HTTP_TEACHER_BEARER: SECRETS.teacherToken, DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'secrets-cache-')) };
+    const headers = { Authorization: { env: 'HTTP_TEACHER_BEARER', prefix: 'Bearer ' } };
+    const teacher = (path: string) => ({ type: 'http-teacher', params: { url: `${teacherBase}${path}?api_key=${SECRETS.teacherKey}`, headers, retries: 0 } });
+    const out = mkdtempSync(join(tmpdir(), 'secrets-'));
+    const result = await runCli(['run', manifest({ teacher: teacher('/quoting') }), '--out', out], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(teacherSaw).toContain(`Bearer ${SECRETS.teacherToken} ${SECRETS.teacherKey}`);
+    const runDir = await expectNothingLeaked(result, out);
+    // The model version the endpoint named, quoting the secrets, is recorded masked; the URL with its key masked.
+    const mlflowRunId = (JSON.parse(readFileSync(join(runDir, 'mlflow.json'), 'utf8')) as { runId: string }).runId;
+    const tags = Object.fromEntries(((await client.getRun(mlflowRunId)).data.tags ?? []).map(({ key, value }) => [key, value]));
+    expect(tags['distill.teacher.source.modelVersion']).toBe('v1 for Bearer *** with ***');
+    expect(tags['distill.teacher.source.url']).toBe(`${teacherBase}/quoting?api_key=***`);
+
+    // Refused, with an error body quoting them: validate's message keeps the status and the place, masked.
+    const refused = await runCli(['run', manifest({ teacher: teacher('/refusing') }), '--out', mkdtempSync(join(tmpdir(), 'secrets-'))], { env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/http-teacher \S+\/refusing\?api_key=\*\*\*\): the first training sample failed after 1 attempt: HTTP 401 Unauthorized: \{"error":"Bearer \*\*\* is not allowed"\}/);
+    expect(leaked(refused.stdout + refused.stderr)).toEqual([]);
+  });
+});
+
+/** An endpoint teaching nothing (zero logits, 4 classes) that quotes the credentials it was sent. */
+let teacherServer: Server;
+let teacherBase = '';
+const teacherSaw: string[] = [];
+
+beforeAll(async () => {
+  teacherServer = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const url = new URL(request.url ?? '/', 'http://x');
+      const authorization = String(request.headers.authorization);
+      const key = url.searchParams.get('api_key') ?? '';
+      teacherSaw.push(`${authorization} ${key}`);
+      if (url.pathname === '/refusing') {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ error: `${authorization} is not allowed` }));
+      }
+      const { inputs } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { inputs: number[][] };
+      response.writeHead(200, { 'content-type': 'application/json', 'x-model-version': `v1 for ${authorization} with ${key}` });
+      response.end(JSON.stringify({ logits: inputs.map(() => [0, 0, 0, 0]) }));
+    });
+  });
+  await new Promise<void>((resolve) => teacherServer.listen(0, '127.0.0.1', resolve));
+  teacherBase = `http://127.0.0.1:${(teacherServer.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => teacherServer?.close(resolve));
 });

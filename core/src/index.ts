@@ -38,6 +38,7 @@ export * from './io/teacher-predictions-file.js';
 export { initBackend, BACKEND_NAMES, type BackendName, type BackendChoice } from './backend/select-backend.js';
 export * from './errors.js';
 export { displayPath } from './display-path.js';
+export { redactUrl, secretQueryValues } from './secrets/redact.js';
 export type * from './manifest/generated/experiment.js';
 export { distillVersion } from './version.js';
 // One copy of inversify for every plugin: plugins import it from here.

@@ -18,6 +18,7 @@ import { REPORT_FILE, writeReport } from '../report/write-report.js';
 import { UserError } from '../errors.js';
 import { EVENTS_FILE } from '../tracking/run-journal.js';
 import { flattenManifest } from '../run/flatten-manifest.js';
+import { redactDeep } from '../secrets/redact.js';
 import { finishedStatus, latestCheckpoint, manifestChanges } from '../run/checkpoints/resume-point.js';
 
 interface RunOptions extends ManifestOptions {
@@ -126,7 +127,8 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
   }
   const opened = await openManifest(invocation.manifest, { overrides: [...invocation.overrides], cliPlugins: [...invocation.plugins] });
   if (opened.manifest.experiment.pruning) throw new UserError('a run with pruning cannot be resumed: its masks are not in the checkpoints', { hint: 'start it again with distill run' });
-  const changes = manifestChanges(checkpoint.meta.params, flattenManifest(opened.manifest.experiment));
+  // The checkpoint holds the params redacted, as every run file does: compared as such.
+  const changes = manifestChanges(checkpoint.meta.params, redactDeep(flattenManifest(opened.manifest.experiment)));
   if (changes.length > 0 && !options.allowChanged) {
     throw new UserError(`cannot resume ${options.resume}: the manifest changed since the run started:\n  ${changes.join('\n  ')}`, {
       hint: 'restore the manifest, or pass --allow-changed to continue anyway (the changes are recorded in the run)',

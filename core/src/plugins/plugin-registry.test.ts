@@ -7,6 +7,8 @@ import { pluginModule } from './plugin-module.js';
 import { definePlugin } from './define-plugin.js';
 import { PluginParams, BuildContext } from './build-context.js';
 import type { LearningRateSchedule } from './scheduler-plugin.js';
+import { SecretSink } from './run-services.js';
+import { redact } from '../secrets/redact.js';
 
 const context: BuildContext = { manifestDir: '/tmp', seed: 1, pointer: '/scheduler' };
 
@@ -44,6 +46,27 @@ describe('plugin registry', () => {
     const schedule = await host.registries.scheduler.build('halving', { floor: 0.1 }, context);
     expect(schedule.learningRateAt(25, { baseLearningRate: 1, stepsPerEpoch: 10, totalSteps: 100 })).toBe(0.25);
     expect(schedule.learningRateAt(95, { baseLearningRate: 1, stepsPerEpoch: 10, totalSteps: 100 })).toBe(0.1);
+  });
+
+  it('gives a plugin the secret sink: the caller\'s, else the process\'s redaction', async () => {
+    const holding = definePlugin({
+      kind: 'scheduler',
+      name: 'holding',
+      description: 'reads a token from its environment and declares it',
+      paramsSchema: { type: 'object', properties: {}, additionalProperties: false } as const,
+      create: (_params, _context, { environment, secrets }) => {
+        secrets.add(environment.SCHEDULE_BEARER!);
+        return { learningRateAt: () => 0.1 };
+      },
+    });
+    const host = PluginHost.create([pluginModule('test', [holding])]);
+    const declared: string[] = [];
+    const sink: SecretSink = { add: (...values) => declared.push(...values) };
+    await host.registries.scheduler.build('holding', {}, context, { environment: { SCHEDULE_BEARER: 'given-sink-4411' }, secrets: sink });
+    expect(declared).toEqual(['given-sink-4411']);
+    expect(redact('token given-sink-4411')).toBe('token given-sink-4411');
+    await host.registries.scheduler.build('holding', {}, context, { environment: { SCHEDULE_BEARER: 'default-sink-9020' } });
+    expect(redact('token default-sink-9020')).toBe('token ***');
   });
 
   it('builds a class plugin through constructor injection', async () => {

@@ -12,7 +12,7 @@ import { compatibleRange, runningCoreSatisfies, upgradeAdvice } from './core-com
 import { distillVersion } from '../version.js';
 
 export { IncompatiblePluginError, MalformedPluginError, PluginConflictError, UnknownPluginError } from './plugin-errors.js';
-import { Environment, RunIdentity, stderrWarnings, WarnSink, type RunServices } from './run-services.js';
+import { Environment, redactionSecrets, RunIdentity, SecretSink, stderrWarnings, WarnSink, type RunServices } from './run-services.js';
 import { describeDefinition, pluginDefinitionProblems } from './plugin-shape.js';
 
 const PluginInstance = Symbol.for('distill.PluginInstance');
@@ -54,7 +54,7 @@ export class PluginRegistry<K extends PluginKind = PluginKind> {
 
   /**
    * Builds an instance in a child container that holds the validated params, the build context and the run's
-   * services (environment, warnings, run identity) as constants, so a plugin never reads globals.
+   * services (environment, warnings, secrets, run identity) as constants, so a plugin never reads globals.
    */
   async build(name: string, params: unknown, context: BuildContext, services: RunServices = {}): Promise<PluginInstanceOf<K>> {
     const plugin = this.get(name);
@@ -63,6 +63,7 @@ export class PluginRegistry<K extends PluginKind = PluginKind> {
     child.bind(BuildContext).toConstantValue(context);
     child.bind(Environment).toConstantValue(services.environment ?? { ...process.env });
     child.bind(WarnSink).toConstantValue(services.warnings ?? stderrWarnings);
+    child.bind(SecretSink).toConstantValue(services.secrets ?? redactionSecrets);
     if (services.run) child.bind(RunIdentity).toConstantValue(services.run);
     if (isClassPlugin(plugin)) {
       child.bind(PluginInstance).to(plugin.implementation);
@@ -70,9 +71,9 @@ export class PluginRegistry<K extends PluginKind = PluginKind> {
       child
         .bind(PluginInstance)
         .toResolvedValue(
-          (p: unknown, c: BuildContext, environment: Environment, warnings: WarnSink) =>
-            plugin.create(p, c, { environment, warnings, ...(services.run ? { run: services.run } : {}) }),
-          [PluginParams, BuildContext, Environment, WarnSink],
+          (p: unknown, c: BuildContext, environment: Environment, warnings: WarnSink, secrets: SecretSink) =>
+            plugin.create(p, c, { environment, warnings, secrets, ...(services.run ? { run: services.run } : {}) }),
+          [PluginParams, BuildContext, Environment, WarnSink, SecretSink],
         );
     }
     return child.getAsync<PluginInstanceOf<K>>(PluginInstance);

@@ -4,15 +4,24 @@
 // checked (shape, size, finiteness) and kept on disk keyed by the request's content, so a rerun never asks twice and a
 // failed run keeps what it got. When the teacher is built (`distill validate` too) one sample is asked for, so an
 // endpoint that is down or answers the wrong shape is reported before anything trains, with the model version it names.
+// Credentials travel in headers whose values come from environment variables; those values, and those of query
+// parameters named like credentials (`?api_key=…`), are declared to the run's redaction and never recorded.
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { definePlugin, isSampleSource, UserError, type Dataset, type TeacherBatch, type TeacherSource } from '@distill/core';
+import { definePlugin, isSampleSource, redactUrl, secretQueryValues, UserError, type Dataset, type Environment, type TeacherBatch, type TeacherSource } from '@distill/core';
 import { parseTeacherResponse, type TeacherValues } from './teacher-response.js';
 import { postWithRetries, RequestFailure, type RetryPolicy } from './post-with-retries.js';
 import { ResponseCache } from './response-cache.js';
 
 /** The content type of a binary request: little-endian float32 inputs, row-major, shape in `X-Distill-Shape`. */
 export const FLOAT32_CONTENT_TYPE = 'application/vnd.distill.float32';
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Headers distill sets itself (or the HTTP client does): not for the manifest to change. */
+const RESERVED_HEADERS = new Set(['content-type', 'content-length', 'x-distill-shape', 'host', 'connection', 'transfer-encoding']);
+/** Header names that carry credentials: their value must come from the environment, never be written in a manifest. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie)$|(token|key|secret|password|passwd|signature|auth)/i;
 
 const paramsSchema = {
   type: 'object',
@@ -29,6 +38,26 @@ const paramsSchema = {
     cacheDir: { type: 'string', minLength: 1, description: 'Where answers are kept, relative to the manifest; default: $DISTILL_CACHE_DIR/http-teacher, else .distill-cache/http-teacher.' },
     cache: { type: 'boolean', default: true, description: 'Keep answers on disk and never ask for the same request twice.' },
     versionHeader: { type: 'string', minLength: 1, default: 'x-model-version', description: 'The response header naming the model version, recorded with the run.' },
+    headers: {
+      type: 'object',
+      default: {},
+      description: 'Headers sent with every request: a plain string (recorded as written, so never a secret), or {"env": "VAR", "prefix": "Bearer "} to send the prefix and the value of an environment variable, which is masked in everything the run writes.',
+      propertyNames: { pattern: HEADER_NAME.source },
+      additionalProperties: {
+        anyOf: [
+          { type: 'string', description: 'A value that is not a secret, sent and recorded as written.' },
+          {
+            type: 'object',
+            properties: {
+              env: { type: 'string', pattern: ENV_NAME.source, description: 'The environment variable holding the value (a secret: masked in every output).' },
+              prefix: { type: 'string', description: 'Sent before the value, e.g. "Bearer "; default: nothing.' },
+            },
+            required: ['env'],
+            additionalProperties: false,
+          },
+        ],
+      },
+    },
   },
   required: ['url'],
   additionalProperties: false,
@@ -39,9 +68,14 @@ export default definePlugin({
   name: 'http-teacher',
   description: 'A model behind an HTTP endpoint: batches of inputs posted as JSON or float32, logits or (top-k) probabilities read back; retried, cached on disk, checked.',
   paramsSchema,
-  create: async (params, context, { environment }): Promise<TeacherSource> => {
+  create: async (params, context, { environment, secrets }): Promise<TeacherSource> => {
+    // Declared before anything can quote them: a key in the URL, and (below) the values of headers from the environment.
+    secrets.add(...secretQueryValues(params.url));
+    const shownUrl = redactUrl(params.url);
     const protocol = URL.canParse(params.url) ? new URL(params.url).protocol : undefined;
-    if (protocol !== 'http:' && protocol !== 'https:') throw new UserError(`"url": ${JSON.stringify(params.url)} is not an http:// or https:// URL`);
+    if (protocol !== 'http:' && protocol !== 'https:') throw new UserError(`"url": ${JSON.stringify(shownUrl)} is not an http:// or https:// URL`);
+    const extraHeaders = requestHeaders(params.headers ?? {}, environment);
+    secrets.add(...extraHeaders.secrets);
     const data = context.data;
     if (!data) throw new Error('http-teacher is built without its dataset (context.data)');
     if (params.encoding === 'float32' && data.inputDtype === 'int32') throw new UserError('http-teacher: "encoding": "float32" sends float inputs, but the dataset gives int32 token ids; use "json"');
@@ -52,9 +86,11 @@ export default definePlugin({
     const policy: RetryPolicy = { timeoutMs: params.timeoutMs, retries: params.retries, backoffMs: params.backoffMs, maxResponseBytes: params.maxResponseBytes };
     const cacheDir = params.cacheDir ? resolve(context.manifestDir, params.cacheDir) : join(environment.DISTILL_CACHE_DIR ?? resolve('.distill-cache'), 'http-teacher');
     const cache = new ResponseCache(params.cache ? cacheDir : undefined);
-    const identity = JSON.stringify({ url: params.url, outputs: kind, encoding: params.encoding, classes, sampleShape });
+    // What determines the answers, without the secrets (masked URL, plain headers only): a new token keeps the cache,
+    // and the key (a hash) could not reveal one anyway.
+    const identity = JSON.stringify({ url: shownUrl, outputs: kind, encoding: params.encoding, classes, sampleShape, ...(Object.keys(extraHeaders.plain).length ? { headers: extraHeaders.plain } : {}) });
     const versions = new Set<string>();
-    const where = `teacher at ${context.pointer} (http-teacher ${params.url})`;
+    const where = `teacher at ${context.pointer} (http-teacher ${shownUrl})`;
 
     /** One request: from the cache, else from the endpoint (then cached). */
     const ask = async (rows: Float32Array | Int32Array, count: number, label: string): Promise<Float32Array> => {
@@ -67,7 +103,7 @@ export default definePlugin({
       }
       let answer;
       try {
-        answer = await postWithRetries(params.url, body, headers, policy);
+        answer = await postWithRetries(params.url, body, { ...extraHeaders.values, ...headers }, policy);
       } catch (error) {
         if (!(error instanceof RequestFailure)) throw error;
         throw new Error(`${where}: ${label} failed after ${error.attempts} attempt${error.attempts === 1 ? '' : 's'}: ${error.message}`);
@@ -114,7 +150,7 @@ export default definePlugin({
         return kind === 'logits' ? { logits: tensor, features: {} } : { probabilities: tensor, features: {} };
       },
       describe: () => ({
-        url: params.url,
+        url: shownUrl,
         outputs: kind,
         encoding: params.encoding,
         ...(versions.size ? { modelVersion: [...versions].sort().join(', ') } : {}),
@@ -122,6 +158,36 @@ export default definePlugin({
     };
   },
 });
+
+type HeaderParam = string | { readonly env: string; readonly prefix?: string };
+
+/**
+ * The headers of `headers` as sent, the values read from the environment (secrets), and the plain ones (what the cache
+ * key may depend on). A variable that is not set, a secret written in clear, or a header distill sets is refused.
+ */
+function requestHeaders(headers: Readonly<Record<string, HeaderParam>>, environment: Environment): { values: Record<string, string>; secrets: string[]; plain: Record<string, string> } {
+  const values: Record<string, string> = {};
+  const plain: Record<string, string> = {};
+  const secrets: string[] = [];
+  for (const [name, param] of Object.entries(headers)) {
+    const at = `http-teacher: "headers"."${name}"`;
+    if (RESERVED_HEADERS.has(name.toLowerCase())) throw new UserError(`${at}: distill sets ${name} itself; remove it from "headers"`);
+    if (typeof param === 'string') {
+      if (SECRET_HEADER.test(name)) throw new UserError(`${at} looks like a credential written in the manifest, where it would be recorded; put it in an environment variable and write {"env": "TEACHER_TOKEN"${/^authorization$/i.test(name) ? ', "prefix": "Bearer "' : ''}}`);
+      if (/[\r\n\0]/.test(param)) throw new UserError(`${at}: a header value cannot hold a line break or NUL`);
+      values[name] = plain[name] = param;
+      continue;
+    }
+    const value = environment[param.env];
+    if (value === undefined || value === '') {
+      throw new UserError(`${at} takes its value from the environment variable ${param.env}, which is ${value === undefined ? 'not set' : 'empty'}; set it where distill runs (export ${param.env}=…)`);
+    }
+    if (/[\r\n\0]/.test(value)) throw new UserError(`${at}: the environment variable ${param.env} holds a line break or NUL, which a header value cannot`);
+    secrets.push(value);
+    values[name] = `${param.prefix ?? ''}${value}`;
+  }
+  return { values, secrets, plain };
+}
 
 /** The request body and headers for `count` samples. */
 function encode(rows: Float32Array | Int32Array, count: number, shape: readonly number[], encoding: string): { body: Uint8Array; headers: Record<string, string> } {

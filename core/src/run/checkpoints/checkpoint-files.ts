@@ -8,6 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadVariables, saveVariables, type NamedVariable } from '../../io/model-files.js';
+import { redactDeep } from '../../secrets/redact.js';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -29,7 +30,8 @@ export async function writeCheckpoint(runDir: string, name: string, meta: object
   await mkdir(temp, { recursive: true });
   const written = await saveVariables(tensors, temp, TENSORS);
   const files = Object.fromEntries(written.map((file) => [file.slice(temp.length + 1), sha256(readFileSync(file))]));
-  await writeFile(join(temp, CHECKPOINT_FILE), `${JSON.stringify({ format: FORMAT, version: VERSION, name, ...meta, files }, numbersAsJson)}\n`);
+  // A file of the run directory like any other: the manifest's params in it are recorded redacted.
+  await writeFile(join(temp, CHECKPOINT_FILE), `${JSON.stringify(redactDeep({ format: FORMAT, version: VERSION, name, ...meta, files }), numbersAsJson)}\n`);
   rmSync(final, { recursive: true, force: true });
   renameSync(temp, final);
   return final;
