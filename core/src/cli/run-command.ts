@@ -125,7 +125,6 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
     throw new UserError(`the manifest the run was started with, ${invocation.manifest}, is gone`, { hint: `give it: distill run <manifest> --resume ${options.resume}` });
   }
   const opened = await openManifest(invocation.manifest, { overrides: [...invocation.overrides], cliPlugins: [...invocation.plugins] });
-  if (opened.manifest.experiment.pruning) throw new UserError('a run with pruning cannot be resumed: its masks are not in the checkpoints', { hint: 'start it again with distill run' });
   const changes = manifestChanges(checkpoint.meta.params, flattenManifest(opened.manifest.experiment));
   if (changes.length > 0 && !options.allowChanged) {
     throw new UserError(`cannot resume ${options.resume}: the manifest changed since the run started:\n  ${changes.join('\n  ')}`, {

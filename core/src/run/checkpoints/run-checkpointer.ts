@@ -80,6 +80,8 @@ export interface CheckpointerOptions {
   /** The baseline model, once it exists. */
   readonly baseline: () => tf.LayersModel | undefined;
   readonly log: { info(message: string): void; warn(message: string): void };
+  /** The student's pruner, with the manifest's `pruning`: its masks are saved and put back. */
+  readonly pruner?: { masks(): NamedVariable[]; restoreMasks(tensors: ReadonlyMap<string, tf.Tensor>): void };
   /** The checkpoint a resumed run continues from. */
   readonly resumeFrom?: LoadedCheckpoint<CheckpointMeta>;
 }
@@ -102,6 +104,8 @@ export class RunCheckpointer {
       if (from.meta.random.run !== undefined) options.runRandom?.setState(from.meta.random.run);
       for (const [stage, stopping] of Object.entries(from.meta.earlyStopping)) options.earlyStopping.stages.set(stage, stopping);
       for (const stage of from.meta.stoppedByEarlyStopping) options.earlyStopping.markStopped(stage);
+      // The pruning masks: the schedule's position is the stage's step, put back with the stage.
+      options.pruner?.restoreMasks(from.tensors);
       for (const stage of Object.keys(from.meta.earlyStopping)) {
         const best = [...from.tensors.keys()].filter((name) => name.startsWith(`best/${stage}/`)).sort(byIndex).map((name) => from.tensors.get(name)!.clone());
         if (best.length) options.earlyStopping.bestWeights.set(stage, best);
@@ -187,6 +191,7 @@ export class RunCheckpointer {
     slots.forEach((slot, i) => tensors.push({ name: `optimizer/${i}/${slot.name}`, tensor: slot.tensor }));
     const fields = optimizerScalars(state.optimizer.optimizer);
     for (const [field, variable] of fields) tensors.push({ name: `optimizer-field/${field}`, tensor: variable });
+    for (const mask of this.options.pruner?.masks() ?? []) tensors.push(mask);
     for (const [stage, best] of this.options.earlyStopping.bestWeights) best.forEach((t, i) => tensors.push({ name: `best/${stage}/${i}`, tensor: t }));
     // getWeights() makes the iteration count a new tensor; the slots themselves are the optimizer's variables.
     const made = slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable));
