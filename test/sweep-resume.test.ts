@@ -63,15 +63,17 @@ function studentCheckpoints(runDir: string): { name: string; epoch: number }[] {
 describe('distill sweep --resume after a SIGKILL', () => {
   it('continues the interrupted trial from its checkpoint to the results of an uninterrupted sweep', async () => {
     const file = manifest();
-    const env = { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'teacher-cache-')) };
+    // A cache each: both sweeps train their teacher and baselines (and journal them) alike.
+    const cache = () => ({ DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'teacher-cache-')) });
     const referenceOut = mkdtempSync(join(tmpdir(), 'sweep-resume-reference-'));
-    const reference = await runCli(['sweep', file, '--concurrency', '1', '--out', referenceOut], { env });
+    const reference = await runCli(['sweep', file, '--concurrency', '1', '--out', referenceOut], { env: cache() });
     expect(reference.code, reference.stderr).toBe(0);
     const referenceSweep = onlyDir(referenceOut)!;
     const referenceTrial = trialsOf(referenceSweep).trials[0];
 
     // The sweep in a process group of its own, SIGKILLed whole once trial 1 has a checkpoint after 3 student epochs.
     const out = mkdtempSync(join(tmpdir(), 'sweep-resume-'));
+    const env = cache();
     const child = spawn(process.execPath, [distillBin, 'sweep', file, '--concurrency', '1', '--out', out], {
       cwd: repoRoot,
       env: { ...process.env, FORCE_COLOR: '0', ...env },
@@ -102,7 +104,7 @@ describe('distill sweep --resume after a SIGKILL', () => {
     expect(newest.epoch).toBeGreaterThanOrEqual(3);
     expect(newest.epoch).toBeLessThan(12);
 
-    const resumed = await runCli(['sweep', '--resume', sweepDir], { env });
+    const resumed = await runCli(['sweep', '--resume', sweepDir, '--concurrency', '1'], { env });
     expect(resumed.code, resumed.stderr).toBe(0);
     const after = trialsOf(sweepDir);
     expect(after.status).toBe('finished');
