@@ -1,6 +1,6 @@
 // Checkpoints of a run in progress, and a run continued from one. Around the stage hooks, it writes a checkpoint at
 // the end of every epoch of every stage (after its validation and the early-stopping judgement) and, with
-// `training.checkpoint.everySteps`, every N optimizer steps: the weights of every model the run trains, the losses'
+// `training.checkpoint.everySteps`, every N optimizer steps: the weights of every model the run trains, the pruning masks, the losses'
 // variables, the optimizer's slots (`getWeights()`), the stage cursor of every stage reached (step, epoch, step in the
 // epoch — the data order is a function of the seed and the epoch), the learning rate, the seeded Math.random's
 // positions, early stopping's state and best weights, and how far the journal was written. It keeps the last `keep`
