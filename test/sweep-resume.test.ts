@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { distillBin, repoRoot, runCli, smallExperiment, writeManifest } from './support/cli.js';
 
@@ -103,6 +103,13 @@ describe('distill sweep --resume after a SIGKILL', () => {
     const newest = studentCheckpoints(runDir).sort((a, b) => a.name.localeCompare(b.name)).at(-1)!;
     expect(newest.epoch).toBeGreaterThanOrEqual(3);
     expect(newest.epoch).toBeLessThan(12);
+
+    // A trial's run is the sweep's to continue: `distill run --resume` says so, and leaves it as it is.
+    const refused = await runCli(['run', '--resume', runDir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`is a trial of sweep ${basename(sweepDir)}: the sweep continues it from its checkpoint`);
+    expect(refused.stderr).toContain(`distill sweep --resume ${sweepDir}`);
+    expect(studentCheckpoints(runDir).sort((a, b) => a.name.localeCompare(b.name)).at(-1)).toEqual(newest);
 
     const resumed = await runCli(['sweep', '--resume', sweepDir, '--concurrency', '1'], { env });
     expect(resumed.code, resumed.stderr).toBe(0);

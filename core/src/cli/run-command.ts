@@ -19,6 +19,7 @@ import { UserError } from '../errors.js';
 import { EVENTS_FILE } from '../tracking/run-journal.js';
 import { flattenManifest } from '../run/flatten-manifest.js';
 import { finishedStatus, latestCheckpoint, manifestChanges } from '../run/checkpoints/resume-point.js';
+import { SWEEP_FILE } from '../sweep/sweep-record.js';
 
 interface RunOptions extends ManifestOptions {
   out: string;
@@ -115,6 +116,11 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
   }
   const checkpoint = latestCheckpoint(runDir, log);
   const recorded = checkpoint.meta.invocation;
+  if (recorded.sweepId) {
+    const sweepDir = dirname(dirname(runDir));
+    const where = existsSync(join(sweepDir, SWEEP_FILE)) ? sweepDir : '<sweepDir>';
+    throw new UserError(`run ${basename(runDir)} is a trial of sweep ${recorded.sweepId}: the sweep continues it from its checkpoint`, { hint: `distill sweep --resume ${where}` });
+  }
   const invocation = {
     ...recorded,
     ...(file ? { manifest: resolve(file) } : {}),

@@ -27,7 +27,7 @@ export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<Tria
       runId: task.runId,
       tags: task.tags,
       // Recorded in each checkpoint; a trial is continued by `distill sweep --resume`, which hands it its manifest.
-      checkpoints: { invocation: { manifest: task.manifestFile, overrides: [], plugins: [...task.plugins], cache: true } },
+      checkpoints: { invocation: { manifest: task.manifestFile, overrides: [], plugins: [...task.plugins], cache: true, sweepId: task.sweepId } },
       ...(resume ? { resume } : {}),
       log,
       progress: forwardSteps(hooks),

@@ -60,6 +60,8 @@ export interface RunInvocation {
   readonly overrides: readonly string[];
   readonly plugins: readonly string[];
   readonly cache: boolean;
+  /** A sweep's trial: the sweep it belongs to (continued by `distill sweep --resume`, not `distill run --resume`). */
+  readonly sweepId?: string;
 }
 
 export interface CheckpointSettings {
