@@ -104,6 +104,17 @@ describe('distill sweep --resume after a SIGKILL', () => {
     expect(newest.epoch).toBeGreaterThanOrEqual(3);
     expect(newest.epoch).toBeLessThan(12);
 
+    // The trial process dies with its group, a moment after the sweep process.
+    const { pid } = readJson<{ pid: number }>(join(runDir, 'process.json'));
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(alive, { timeout: 10_000, interval: 50 }).toBe(false);
     // A trial's run is the sweep's to continue: `distill run --resume` says so, and leaves it as it is.
     const refused = await runCli(['run', '--resume', runDir]);
     expect(refused.code).toBe(2);
