@@ -115,6 +115,11 @@ describe('distill sweep --resume after a SIGKILL', () => {
       }
     };
     await expect.poll(alive, { timeout: 10_000, interval: 50 }).toBe(false);
+    // `distill runs` shows the trial as DIED, with the command that continues it.
+    const listed = await runCli(['runs', out, '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const row = (JSON.parse(listed.stdout) as { id: string; status: string; resume?: string }[]).find((r) => r.id === before.runId);
+    expect(row).toMatchObject({ status: 'DIED', resume: `distill sweep --resume ${sweepDir}` });
     // A trial's run is the sweep's to continue: `distill run --resume` says so, and leaves it as it is.
     const refused = await runCli(['run', '--resume', runDir]);
     expect(refused.code).toBe(2);
