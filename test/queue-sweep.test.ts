@@ -151,6 +151,35 @@ describe('distill sweep --queue with distill worker processes', () => {
     await stopGracefully(b);
   });
 
+  it('a trial retried on the worker that has its run continues the run from its newest checkpoint', async () => {
+    const queue = `${inject('redisUrl')}/7`;
+    const first = startWorker(queue);
+    await first.waitFor(/waiting for trials/);
+    const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
+    const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 30, batchSize: 16 } }), name: 'queue-checkpoint', sweep: { parameters: { [TEMPERATURE]: { values: [2] } } } });
+    const sweepRun = runCli(['sweep', manifest, '--queue', queue, '--out', out], { env: { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) } });
+    const [, runId] = await first.waitFor(/(\S+): trial \d+ of sweep \S+ started/);
+    const checkpoints = () => (existsSync(join(first.out, runId, 'checkpoints')) ? readdirSync(join(first.out, runId, 'checkpoints')).filter((n) => n.startsWith('ckpt-')) : []);
+    await expect.poll(() => checkpoints().some((name) => readJson(join(first.out, runId, 'checkpoints', name, 'checkpoint.json')).stage === 'student'), { timeout: 60_000, interval: 20 }).toBe(true);
+    first.child.kill('SIGKILL');
+    // Its trial process sees the worker go and ends the run KILLED; a worker on the same directory takes the retry.
+    await expect.poll(() => existsSync(join(first.out, runId, 'summary.json')) && readJson(join(first.out, runId, 'summary.json')).status, { timeout: 20_000 }).toBe('KILLED');
+    const second = startWorker(queue, { out: first.out, cache: first.cache });
+    const result = await sweepRun;
+    expect(result.code, result.stderr).toBe(0);
+
+    expect(second.log()).toMatch(new RegExp(`${runId}: continuing run ${runId} from its checkpoint ckpt-\\d{6}`));
+    const [trial] = (readJson(join(onlySweepDir(out), 'sweep.json')) as Sweep).trials;
+    expect(trial.status).toBe('finished');
+    expect(trial.runId).toBe(runId);
+    expect(readdirSync(first.out)).toEqual([runId]);
+    const summary = readJson(join(first.out, runId, 'summary.json'));
+    expect(summary.status).toBe('FINISHED');
+    expect(summary.resumedFrom.checkpoint).toMatch(/^ckpt-\d{6}$/);
+    expect(readFileSync(join(first.out, runId, 'run.log'), 'utf8')).toMatch(/student stage: resumed at step [1-9]\d*/);
+    await stopGracefully(second);
+  });
+
   it('a coordinator killed mid-sweep and resumed carries on from the queue without running any trial twice', async () => {
     const queue = `${inject('redisUrl')}/4`;
     const [a, b] = [startWorker(queue), startWorker(queue)];

@@ -246,7 +246,7 @@ describe('distill sweep: early termination', () => {
 });
 
 describe('distill sweep: Ctrl-C and --resume', () => {
-  it('stops cleanly on SIGINT, and --resume runs only what had not finished', async () => {
+  it('stops cleanly on SIGINT, and --resume runs only what had not finished, continuing trials from their checkpoints', async () => {
     const { out, cache } = dirs();
     // Trials 1 and 2 are short, 3 and 4 long: the interrupt comes while 3 and 4 run.
     const manifest = sweepManifest({
@@ -286,6 +286,11 @@ describe('distill sweep: Ctrl-C and --resume', () => {
     expect(killed.filter((trial) => Object.keys(trial.history).length > 0).every((trial) => trial.runDir !== undefined)).toBe(true);
     expect(withRuns.map((trial) => readJson(join(sweepDir, trial.runDir!, 'summary.json')).status)).toEqual(withRuns.map(() => 'KILLED'));
     const finishedBefore = stopped.trials.slice(0, 2).map((t) => ({ ...t, mtime: statSync(join(sweepDir, t.runDir!, 'summary.json')).mtimeMs }));
+    // A trial that ended an epoch wrote a checkpoint there: it is continued from it, in the same run.
+    const hasCheckpoint = (trial: Trial) => trial.runDir !== undefined && existsSync(join(sweepDir, trial.runDir, 'checkpoints')) && readdirSync(join(sweepDir, trial.runDir, 'checkpoints')).some((name) => name.startsWith('ckpt-'));
+    const continued = new Set(killed.filter(hasCheckpoint).map((trial) => trial.trial));
+    expect(killed.filter((trial) => Object.keys(trial.history).length > 0).every((trial) => continued.has(trial.trial))).toBe(true);
+    expect(continued.size).toBeGreaterThan(0);
 
     const resumed = await runCli(['sweep', '--resume', sweepDir, '--concurrency', '2'], { env });
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -298,15 +303,19 @@ describe('distill sweep: Ctrl-C and --resume', () => {
       expect(after).toEqual(Object.fromEntries(Object.entries(before).filter(([key]) => key !== 'mtime')));
       expect(statSync(join(sweepDir, after.runDir!, 'summary.json')).mtimeMs).toBe(before.mtime);
     }
-    // The interrupted ones ran again as new runs; their killed runs stay, listed.
+    // The interrupted ones with a checkpoint were continued in their run; the others ran again as new runs, their
+    // killed runs staying, listed.
     for (const trial of done.trials.slice(2)) {
       const killed = stopped.trials[trial.trial - 1];
-      expect(trial.runId).toBe(killed.runDir ? `${killed.runId}-r2` : killed.runId);
-      expect(trial.previousRuns).toEqual(killed.runDir ? [killed.runDir] : undefined);
-      expect(readJson(join(sweepDir, trial.runDir!, 'summary.json')).status).toBe('FINISHED');
+      const again = killed.runDir !== undefined && !continued.has(trial.trial);
+      expect(trial.runId).toBe(again ? `${killed.runId}-r2` : killed.runId);
+      expect(trial.previousRuns).toEqual(again ? [killed.runDir] : undefined);
+      const summary = readJson(join(sweepDir, trial.runDir!, 'summary.json'));
+      expect(summary.status).toBe('FINISHED');
+      expect(summary.resumedFrom?.checkpoint).toEqual(continued.has(trial.trial) ? expect.stringMatching(/^ckpt-\d{6}$/) : undefined);
     }
     expect(readdirSync(join(sweepDir, 'runs')).sort()).toEqual(
-      [...done.trials.map((t) => t.runId!), ...stopped.trials.slice(2).filter((t) => t.runDir).map((t) => t.runId!)].sort(),
+      [...done.trials.map((t) => t.runId!), ...stopped.trials.slice(2).filter((t) => t.runDir && !continued.has(t.trial)).map((t) => t.runId!)].sort(),
     );
     expect(done.teacher.status).toBe('trained');
   });

@@ -20,6 +20,7 @@ import { EVENTS_FILE } from '../tracking/run-journal.js';
 import { flattenManifest } from '../run/flatten-manifest.js';
 import { redactDeep } from '../secrets/redact.js';
 import { finishedStatus, latestCheckpoint, manifestChanges } from '../run/checkpoints/resume-point.js';
+import { SWEEP_FILE } from '../sweep/sweep-record.js';
 
 interface RunOptions extends ManifestOptions {
   out: string;
@@ -116,6 +117,11 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
   }
   const checkpoint = latestCheckpoint(runDir, log);
   const recorded = checkpoint.meta.invocation;
+  if (recorded.sweepId) {
+    const sweepDir = dirname(dirname(runDir));
+    const where = existsSync(join(sweepDir, SWEEP_FILE)) ? sweepDir : '<sweepDir>';
+    throw new UserError(`run ${basename(runDir)} is a trial of sweep ${recorded.sweepId}: the sweep continues it from its checkpoint`, { hint: `distill sweep --resume ${where}` });
+  }
   const invocation = {
     ...recorded,
     ...(file ? { manifest: resolve(file) } : {}),
@@ -126,7 +132,6 @@ async function resumePoint(runDir: string, file: string | undefined, options: Ru
     throw new UserError(`the manifest the run was started with, ${invocation.manifest}, is gone`, { hint: `give it: distill run <manifest> --resume ${options.resume}` });
   }
   const opened = await openManifest(invocation.manifest, { overrides: [...invocation.overrides], cliPlugins: [...invocation.plugins] });
-  if (opened.manifest.experiment.pruning) throw new UserError('a run with pruning cannot be resumed: its masks are not in the checkpoints', { hint: 'start it again with distill run' });
   // The checkpoint holds the params redacted, as every run file does: compared as such.
   const changes = manifestChanges(checkpoint.meta.params, redactDeep(flattenManifest(opened.manifest.experiment)));
   if (changes.length > 0 && !options.allowChanged) {

@@ -32,7 +32,7 @@ export function register(command: Command): void {
     .action((runsDir: string, options: { json?: boolean }) => {
       const found = existsSync(runsDir) ? findRunsAndSweeps(runsDir) : { runDirs: [], sweeps: [] };
       const rows = found.runDirs.map((dir) => localRunRow(dir));
-      const sweeps = found.sweeps.map((sweep) => ({ sweep, rows: sweep.runDirs.map((dir) => localRunRow(dir, sweep.record.sweepId)) }));
+      const sweeps = found.sweeps.map((sweep) => ({ sweep, rows: sweep.runDirs.map((dir) => localRunRow(dir, sweep.record.sweepId, sweep.dir)) }));
       if (options.json) process.stdout.write(`${JSON.stringify([...rows, ...sweeps.flatMap((s) => s.rows)], null, 2)}\n`);
       else if (rows.length === 0 && sweeps.length === 0) process.stdout.write(`no runs in ${runsDir}\n`);
       else {
@@ -49,7 +49,8 @@ function sweepLine({ dir, record }: SweepDir): string {
   return `sweep ${record.sweepId} (${dir}): ${record.status}, ${record.trials.length} trial${record.trials.length === 1 ? '' : 's'}; ${where}`;
 }
 
-export function localRunRow(runDir: string, sweep?: string): LocalRunRow {
+/** `sweepDir`: the sweep the run is a trial of, which continues it (`distill sweep --resume`). */
+export function localRunRow(runDir: string, sweep?: string, sweepDir?: string): LocalRunRow {
   const journal = readJournal(runDir);
   const summary = readSummary(runDir);
   const started = journal.find((event) => event.type === 'run-started');
@@ -63,7 +64,7 @@ export function localRunRow(runDir: string, sweep?: string): LocalRunRow {
     name: summary?.name ?? (started?.type === 'run-started' ? started.name : ''),
     status,
     ...(lastStep ? { lastStep } : {}),
-    ...(status === 'DIED' ? { resume: `distill run --resume ${runDir}` } : {}),
+    ...(status === 'DIED' ? { resume: sweepDir ? `distill sweep --resume ${sweepDir}` : `distill run --resume ${runDir}` } : {}),
     metrics: summary?.metrics ?? {},
     mlflow: !state ? 'local only' : state.deliveredSeq >= total && state.runId ? 'synced' : `pending ${state.deliveredSeq}/${total}`,
     ...(sweep ? { sweep } : {}),

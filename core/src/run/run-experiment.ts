@@ -34,7 +34,7 @@ import { writeEvaluationFile } from '../evaluation/evaluation-file.js';
 import { writeSummary, type RunSummary } from './run-summary.js';
 import type { TrainingCache } from './cache/training-cache.js';
 import { lossVariableEntries } from './loss-variables.js';
-import { withPruning } from '../training/pruning.js';
+import { MagnitudePruner, withPruning } from '../training/pruning.js';
 import { exportStudent, type ExportedVariant } from '../export/export-student.js';
 import { loggedModels } from '../export/logged-models.js';
 import { datasetInput } from '../tracking/dataset-input.js';
@@ -179,7 +179,8 @@ async function train(request: RunRequest, pipeline: StagePipeline, recorder: Run
   const distillStages = new Set(prepared.plans.filter((plan) => plan.kind === 'distill').map((plan) => plan.name));
   const settings = prepared.experiment.training.earlyStopping;
   const earlyStopping = new EarlyStopping(settings ? { ...DEFAULT_EARLY_STOPPING, ...settings } : DEFAULT_EARLY_STOPPING, distillStages, request.log, settings !== undefined);
-  let hooks = earlyStopping.wrap(withStudentPruning(base, prepared));
+  const pruner = studentPruner(prepared);
+  let hooks = earlyStopping.wrap(withStudentPruning(base, prepared, pruner));
   const resumeFrom = request.resume ? await loadCheckpoint(request.resume.checkpoint) : undefined;
   if (request.checkpoints) {
     const checkpoint = prepared.experiment.training.checkpoint;
@@ -194,6 +195,7 @@ async function train(request: RunRequest, pipeline: StagePipeline, recorder: Run
       journalSeq: () => recorder.journalSeq,
       baseline: () => pipeline.baselineModel?.model,
       log: request.log,
+      ...(pruner ? { pruner } : {}),
       ...(resumeFrom ? { resumeFrom } : {}),
     });
     hooks = checkpointer.wrap(hooks);
@@ -202,6 +204,7 @@ async function train(request: RunRequest, pipeline: StagePipeline, recorder: Run
     await pipeline.runAll(hooks);
   } finally {
     earlyStopping.dispose();
+    pruner?.dispose();
     if (resumeFrom) disposeCheckpoint(resumeFrom);
   }
 
@@ -232,16 +235,23 @@ async function train(request: RunRequest, pipeline: StagePipeline, recorder: Run
  * With the manifest's `pruning`, the last distillation stage prunes the student (its masks re-applied after every
  * optimizer step); every other stage runs with the hooks as they are.
  */
-function withStudentPruning(hooks: RunnerHooks, prepared: PreparedRun): RunnerHooks {
+function withStudentPruning(hooks: RunnerHooks, prepared: PreparedRun, pruner: MagnitudePruner | undefined): RunnerHooks {
   const pruning = prepared.experiment.pruning;
   const plan = prepared.plans.filter((p) => p.kind === 'distill').at(-1);
-  if (!pruning || !plan) return hooks;
-  const pruned = withPruning(hooks, prepared.student.model, pruning, plan.epochs);
+  if (!pruning || !plan || !pruner) return hooks;
+  const pruned = withPruning(hooks, prepared.student.model, pruning, plan.epochs, pruner);
   return {
     ...hooks,
     afterStep: (state) => (state.stage === plan.name ? pruned.afterStep!(state) : hooks.afterStep?.(state)),
     onEpochEnd: (stage, epoch, metrics) => (stage === plan.name ? pruned.onEpochEnd!(stage, epoch, metrics) : hooks.onEpochEnd?.(stage, epoch, metrics) ?? Promise.resolve()),
   };
+}
+
+/** The pruner of the last distillation stage, with the manifest's `pruning` (its masks go into checkpoints). */
+function studentPruner(prepared: PreparedRun): MagnitudePruner | undefined {
+  const pruning = prepared.experiment.pruning;
+  const plan = prepared.plans.filter((p) => p.kind === 'distill').at(-1);
+  return pruning && plan ? new MagnitudePruner(prepared.student.model, pruning, plan.epochs) : undefined;
 }
 
 /** The exported variants of the manifest's `export`, each evaluated like the student; their metrics join `metrics`. */

@@ -1,12 +1,17 @@
 // The one trial-running code path: whatever process a trial lands in (a local child process, a queue worker), it is
 // run here — an ordinary `runExperiment` with the sweep's tags, the shared teacher cache and an epoch hook that
-// reports the trial's validation metrics and lets the sweep stop it early.
+// reports the trial's validation metrics and lets the sweep stop it early. A trial writes checkpoints like `distill run`
+// (`training.checkpoint`), and a trial of a resumed sweep continues its interrupted run from the newest one.
+import { join } from 'node:path';
 import { runExperiment } from '../run/run-experiment.js';
 import { createRunLog } from '../run/run-logger.js';
 import { TrainingCache } from '../run/cache/training-cache.js';
 import type { TrialOutcome, TrialTask } from './trial-executor.js';
 import { forwardSteps, type TrialHooks } from './trial-hooks.js';
 import { openTrialManifest } from './open-trial-manifest.js';
+import { latestCheckpoint, manifestChanges } from '../run/checkpoints/resume-point.js';
+import { flattenManifest } from '../run/flatten-manifest.js';
+import { redactDeep } from '../secrets/redact.js';
 
 export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<TrialOutcome> {
   const started = Date.now();
@@ -14,12 +19,17 @@ export async function runTrial(task: TrialTask, hooks: TrialHooks): Promise<Tria
     const { loaded, host } = await openTrialManifest(task);
     const log = createRunLog(undefined, true);
     if (hooks.job !== undefined) log.info(`trial process ${process.pid}, job ${hooks.job} of this process`);
+    const checkpoint = task.resume ? latestCheckpoint(join(task.outDir, task.runId), log) : undefined;
+    const resume = checkpoint ? { checkpoint, changes: manifestChanges(checkpoint.meta.params, redactDeep(flattenManifest(loaded.experiment))) } : undefined;
     const outcome = await runExperiment({
       loaded,
       host,
       outDir: task.outDir,
       runId: task.runId,
       tags: task.tags,
+      // Recorded in each checkpoint; a trial is continued by `distill sweep --resume`, which hands it its manifest.
+      checkpoints: { invocation: { manifest: task.manifestFile, overrides: [], plugins: [...task.plugins], cache: true, sweepId: task.sweepId } },
+      ...(resume ? { resume } : {}),
       log,
       progress: forwardSteps(hooks),
       tracking: task.tracking,

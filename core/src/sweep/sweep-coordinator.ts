@@ -1,7 +1,7 @@
 // The sweep loop, independent of where trials run: train the shared teacher once, then keep `concurrency` trials
 // going — the pending ones first (on resume), then new proposals — judge each trial's per-epoch metric for early
 // termination, and record every change in the sweep directory. An interrupt stops proposing and lets the running
-// trials end KILLED; they run again on `--resume`.
+// trials end KILLED; on `--resume` they continue from their run's newest checkpoint (or start again without one).
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { PluginRegistries } from '../plugins/plugin-registry.js';
@@ -18,6 +18,7 @@ import type { TrialRecord } from './sweep-record.js';
 import { isMultiObjective, objectivesOf, rankedEntries } from './sweep-results.js';
 import { satisfies } from './objectives.js';
 import { deriveSeed } from '../random/seeded-random.js';
+import { resumableCheckpoint } from '../run/checkpoints/resume-point.js';
 
 /** What every trial's task has in common. */
 export interface TaskTemplate {
@@ -156,7 +157,7 @@ export class SweepCoordinator {
     const { store, reporter, template } = this.options;
     const record = store.record;
     const built = buildTrialManifest(this.options.base, record.spec.parameters, trial.params, this.options.registries);
-    this.begin(trial);
+    const resume = this.begin(trial);
     if (!built.manifest) {
       const issues = built.issues.map((issue) => formatIssue({ file: 'sweep', line: 0, column: 0, ...issue }));
       this.end(trial, { status: 'FAILED', runId: trial.runId!, metrics: {}, stoppedEarly: false, error: `invalid trial manifest: ${issues.join('; ')}`, durationMs: 0 });
@@ -174,6 +175,7 @@ export class SweepCoordinator {
       manifest: built.manifest,
       outDir: store.runsDir,
       tags: { ...template.tags, 'distill.sweep.trial': String(trial.trial), ...this.options.trialTags?.(trial.trial) },
+      ...(resume ? { resume: true } : {}),
     };
     const outcome = await this.options.executor.runTrial(task, this.observer(trial), this.options.signal).catch(
       (error: unknown): TrialOutcome => ({ status: 'FAILED', runId: task.runId, metrics: {}, stoppedEarly: false, error: String(error), durationMs: 0 }),
@@ -181,10 +183,27 @@ export class SweepCoordinator {
     this.end(trial, outcome);
   }
 
-  /** A trial run again (after an interrupt) gets a new run id; its earlier run directory stays, listed. */
-  private begin(trial: TrialRecord): void {
+  /**
+   * A trial run again (after an interrupt) continues its run from the run's newest checkpoint, keeping its id, its
+   * directory and the epochs of its history the checkpoint had; without a usable checkpoint it gets a new run id, its
+   * earlier run directory staying, listed. Returns whether the trial resumes.
+   */
+  private begin(trial: TrialRecord): boolean {
     const { store } = this.options;
     const runDir = (runId: string) => relative(store.dir, join(store.runsDir, runId));
+    const checkpoint = trial.runId ? resumableCheckpoint(join(store.runsDir, trial.runId), { warn: (message) => this.options.reporter.message(`trial ${trial.trial}: ${message}`) }) : undefined;
+    if (checkpoint && trial.runId) {
+      const epochs = (this.judged && checkpoint.meta.stages[this.judged.stage]?.epoch) || 0;
+      trial.history = Object.fromEntries(Object.entries(trial.history).filter(([epoch]) => Number(epoch) <= epochs));
+      this.histories.set(trial.trial, new Map(Object.entries(trial.history).map(([e, v]) => [Number(e), v])));
+      trial.runDir = runDir(trial.runId);
+      trial.status = 'running';
+      if (epochs) trial.epoch = epochs;
+      else delete trial.epoch;
+      for (const key of ['metric', 'metrics', 'feasible', 'stoppedEarly', 'error', 'endedAt', 'durationMs'] as const) delete trial[key];
+      trial.resumedFrom = checkpoint.name;
+      return true;
+    }
     if (trial.runId && existsSync(join(store.runsDir, trial.runId))) trial.previousRuns = [...(trial.previousRuns ?? []), runDir(trial.runId)];
     const base = `${store.record.sweepId}-t${String(trial.trial).padStart(3, '0')}`;
     let attempt = (trial.previousRuns?.length ?? 0) + 1;
@@ -194,8 +213,9 @@ export class SweepCoordinator {
     trial.status = 'running';
     trial.startedAt = new Date().toISOString();
     trial.history = {};
-    for (const key of ['metric', 'metrics', 'feasible', 'epoch', 'stoppedEarly', 'error', 'endedAt', 'durationMs'] as const) delete trial[key];
+    for (const key of ['metric', 'metrics', 'feasible', 'epoch', 'stoppedEarly', 'error', 'endedAt', 'durationMs', 'resumedFrom'] as const) delete trial[key];
     this.histories.delete(trial.trial);
+    return false;
   }
 
   private end(trial: TrialRecord, outcome: TrialOutcome): void {

@@ -46,6 +46,8 @@ export interface TrialRecord {
    * (a worker lost, or its lock lost in a Redis outage) whose result was not the one committed.
    */
   previousRuns?: string[];
+  /** The checkpoint of its run the trial was last continued from (a resumed sweep). */
+  resumedFrom?: string;
 }
 
 export interface SweepRecord {

@@ -30,6 +30,11 @@ export interface TrialTask {
   readonly tracking: TrackingTarget;
   /** The teacher cache shared by every trial (and sweep) on this machine. */
   readonly trainingCacheDir: string;
+  /**
+   * Continue the interrupted run `<outDir>/<runId>` from its newest checkpoint (a resumed sweep's trial); without a
+   * usable one by the time the trial starts, it fails.
+   */
+  readonly resume?: boolean;
 }
 
 export interface EpochReport {

@@ -115,4 +115,38 @@ describe('MagnitudePruner', () => {
     expect(points.find((p) => p.key === 'student/sparsity/hidden' && p.step === 49)!.value).toBeCloseTo(0.5, 2);
     dispose();
   });
+  it('hands out its masks for a checkpoint and takes them back: between updates it applies the masks it was given', () => {
+    const { model, step, dispose } = setup();
+    const other = setup();
+    const settings = { finalSparsity: 0.75, startEpoch: 0, endEpoch: 3, frequency: 4 };
+    const a = new MagnitudePruner(model, settings, 6);
+    const b = new MagnitudePruner(other.model, settings, 6);
+    expect(a.masks()).toEqual([]);
+    for (let s = 0; s < 6; s++) {
+      step();
+      a.afterStep(state(s, model));
+    }
+    const masks = a.masks();
+    expect(masks.map((m) => m.name)).toEqual(['pruning/hidden', 'pruning/out']);
+    const before = tf.memory().numTensors;
+    b.restoreMasks(new Map(masks.map((m) => [m.name, m.tensor])));
+    expect(tf.memory().numTensors).toBe(before + 2);
+    // Step 6 is no update step (4, 8, …): the other model's dense weights get exactly the restored masks' zeros.
+    b.afterStep(state(6, other.model));
+    for (const [i, layer] of ['hidden', 'out'].entries()) {
+      const mask = Array.from(masks[i].tensor.dataSync());
+      const weights = Array.from(other.model.getLayer(layer).getWeights()[0].dataSync());
+      expect(weights.map((w) => (w === 0 ? 0 : 1))).toEqual(mask);
+      expect(mask.filter((m) => m === 0).length).toBeGreaterThan(0);
+    }
+    // A mask of another shape is refused.
+    const wrong = tf.zeros([3, 3]);
+    expect(() => b.restoreMasks(new Map([['pruning/out', wrong]]))).toThrow(/pruning mask of layer out has shape \[3, 3\], the layer's kernel \[16, 4\]/);
+    wrong.dispose();
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before - 2);
+    dispose();
+    other.dispose();
+  });
 });

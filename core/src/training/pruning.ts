@@ -113,6 +113,22 @@ export class MagnitudePruner {
     return result;
   }
 
+  /** The masks in use (for a checkpoint), named `pruning/<layer>`; none before the first update or after the stage. */
+  masks(): { name: string; tensor: tf.Tensor }[] {
+    return this.kernels.filter((k) => k.mask).map((k) => ({ name: `pruning/${k.layer}`, tensor: k.mask! }));
+  }
+
+  /** Puts back the masks a checkpoint holds (copies: the checkpoint's tensors stay the caller's). */
+  restoreMasks(tensors: ReadonlyMap<string, tf.Tensor>): void {
+    for (const kernel of this.kernels) {
+      const saved = tensors.get(`pruning/${kernel.layer}`);
+      if (!saved) continue;
+      if (saved.shape.join('x') !== kernel.variable.shape.join('x')) throw new Error(`the checkpoint's pruning mask of layer ${kernel.layer} has shape [${saved.shape.join(', ')}], the layer's kernel [${kernel.variable.shape.join(', ')}]`);
+      kernel.mask?.dispose();
+      kernel.mask = saved.clone();
+    }
+  }
+
   dispose(): void {
     for (const kernel of this.kernels) {
       kernel.mask?.dispose();
@@ -157,8 +173,7 @@ export class MagnitudePruner {
  * The stage's hooks with pruning after every step (its sparsity points logged with the stage's metrics). The masks
  * are freed after the last step, or when the stage is stopped early.
  */
-export function withPruning(hooks: StageHooks, model: tf.LayersModel, settings: Pruning, epochs: number): StageHooks {
-  const pruner = new MagnitudePruner(model, settings, epochs);
+export function withPruning(hooks: StageHooks, model: tf.LayersModel, settings: Pruning, epochs: number, pruner = new MagnitudePruner(model, settings, epochs)): StageHooks {
   return {
     ...hooks,
     afterStep: async (state) => {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../../errors.js';
 import { EVENTS_FILE, METRICS_FILE } from '../../tracking/run-journal.js';
 import { rewindMlflowState } from '../../tracking/mlflow/mlflow-sync-state.js';
+import { PROCESS_FILE, runProcessGone } from '../../tracking/heartbeat.js';
 import { CHECKPOINTS_DIR, listCheckpoints, verifyCheckpoint, type LoadedCheckpoint, type VerifiedCheckpoint } from './checkpoint-files.js';
 import type { CheckpointMeta } from './run-checkpointer.js';
 
@@ -27,6 +28,21 @@ export function latestCheckpoint(runDir: string, log: { warn(message: string): v
     }
   }
   throw new UserError(`no checkpoint of ${runDir} can be read (see the warnings above)`, { hint: 'start the run again with distill run' });
+}
+
+/**
+ * The checkpoint an interrupted run can be continued from (a sweep's trial run again), or undefined when there is
+ * none: no run directory, a finished run, a run whose process still trains it, or no checkpoint that reads back.
+ */
+export function resumableCheckpoint(runDir: string, log: { warn(message: string): void }): VerifiedCheckpoint<CheckpointMeta> | undefined {
+  if (!existsSync(join(runDir, EVENTS_FILE)) || finishedStatus(runDir) === 'FINISHED') return undefined;
+  if (existsSync(join(runDir, PROCESS_FILE)) && !runProcessGone(runDir)) return undefined;
+  if (listCheckpoints(runDir).length === 0) return undefined;
+  try {
+    return latestCheckpoint(runDir, log);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `key: before → after` for every flattened manifest value that differs. */

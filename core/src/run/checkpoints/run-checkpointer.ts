@@ -1,6 +1,6 @@
 // Checkpoints of a run in progress, and a run continued from one. Around the stage hooks, it writes a checkpoint at
 // the end of every epoch of every stage (after its validation and the early-stopping judgement) and, with
-// `training.checkpoint.everySteps`, every N optimizer steps: the weights of every model the run trains, the losses'
+// `training.checkpoint.everySteps`, every N optimizer steps: the weights of every model the run trains, the pruning masks, the losses'
 // variables, the optimizer's slots (`getWeights()`), the stage cursor of every stage reached (step, epoch, step in the
 // epoch — the data order is a function of the seed and the epoch), the learning rate, the seeded Math.random's
 // positions, early stopping's state and best weights, and how far the journal was written. It keeps the last `keep`
@@ -60,6 +60,8 @@ export interface RunInvocation {
   readonly overrides: readonly string[];
   readonly plugins: readonly string[];
   readonly cache: boolean;
+  /** A sweep's trial: the sweep it belongs to (continued by `distill sweep --resume`, not `distill run --resume`). */
+  readonly sweepId?: string;
 }
 
 export interface CheckpointSettings {
@@ -80,6 +82,8 @@ export interface CheckpointerOptions {
   /** The baseline model, once it exists. */
   readonly baseline: () => tf.LayersModel | undefined;
   readonly log: { info(message: string): void; warn(message: string): void };
+  /** The student's pruner, with the manifest's `pruning`: its masks are saved and put back. */
+  readonly pruner?: { masks(): NamedVariable[]; restoreMasks(tensors: ReadonlyMap<string, tf.Tensor>): void };
   /** The checkpoint a resumed run continues from. */
   readonly resumeFrom?: LoadedCheckpoint<CheckpointMeta>;
 }
@@ -102,6 +106,8 @@ export class RunCheckpointer {
       if (from.meta.random.run !== undefined) options.runRandom?.setState(from.meta.random.run);
       for (const [stage, stopping] of Object.entries(from.meta.earlyStopping)) options.earlyStopping.stages.set(stage, stopping);
       for (const stage of from.meta.stoppedByEarlyStopping) options.earlyStopping.markStopped(stage);
+      // The pruning masks: the schedule's position is the stage's step, put back with the stage.
+      options.pruner?.restoreMasks(from.tensors);
       for (const stage of Object.keys(from.meta.earlyStopping)) {
         const best = [...from.tensors.keys()].filter((name) => name.startsWith(`best/${stage}/`)).sort(byIndex).map((name) => from.tensors.get(name)!.clone());
         if (best.length) options.earlyStopping.bestWeights.set(stage, best);
@@ -187,6 +193,7 @@ export class RunCheckpointer {
     slots.forEach((slot, i) => tensors.push({ name: `optimizer/${i}/${slot.name}`, tensor: slot.tensor }));
     const fields = optimizerScalars(state.optimizer.optimizer);
     for (const [field, variable] of fields) tensors.push({ name: `optimizer-field/${field}`, tensor: variable });
+    for (const mask of this.options.pruner?.masks() ?? []) tensors.push(mask);
     for (const [stage, best] of this.options.earlyStopping.bestWeights) best.forEach((t, i) => tensors.push({ name: `best/${stage}/${i}`, tensor: t }));
     // getWeights() makes the iteration count a new tensor; the slots themselves are the optimizer's variables.
     const made = slots.map((s) => s.tensor).filter((t) => !(t instanceof tf.Variable));

@@ -20,6 +20,7 @@ import { unmetRequirements } from './plugin-requirements.js';
 import { attemptsKey, cancelKey, decisionKey, QUEUE_NAME, resultKey, type TrialJobData, type TrialJobProgress } from './queue-protocol.js';
 import { refusedTrackingTarget } from './refused-tracking-target.js';
 import { fetchTeacher } from './teacher-transfer.js';
+import { resumableCheckpoint } from '../../run/checkpoints/resume-point.js';
 
 export interface TrialWorkerOptions {
   readonly connection: ConnectionOptions;
@@ -110,7 +111,11 @@ export class TrialWorker {
       this.options.log(`${jobId}: trial ${task.trial} already has a committed result (run ${committed.runId}); attempt ${job.attemptsStarted} does not run it again`);
       return committed;
     }
-    const local: TrialTask = { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted) };
+    // An attempt whose run directory this worker already has (a killed attempt, a resumed sweep's trial) continues
+    // that run from its newest checkpoint; without one it runs afresh in a new directory.
+    const checkpoint = resumableCheckpoint(join(this.options.outDir, task.runId), { warn: (message) => this.options.log(`${jobId}: ${message}`) });
+    if (checkpoint) this.options.log(`${jobId}: continuing run ${task.runId} from its checkpoint ${checkpoint.name}`);
+    const local: TrialTask = checkpoint ? { ...task, resume: true } : { ...task, runId: this.freeRunId(task.runId, job.attemptsStarted) };
     await client.runCommand(ADD_ATTEMPT, [attemptsKey(jobId), join(this.options.outDir, local.runId), RESULT_TTL_S]);
     this.options.log(`${jobId}: trial ${task.trial} of sweep ${task.sweepId} started (run ${local.runId}, attempt ${job.attemptsStarted})`);
     const cancelled = new AbortController();
