@@ -8,8 +8,9 @@
 // (pixel = round(value × 255)) named by its position in the split, 000.png, 001.png, …; every tenth (positions 9,
 // 19, …) is written as a baseline JPEG (quality 90, pixel values in all three channels) instead, 009.jpg, so both
 // decoders of the image-folder dataset are used. Nothing is random: running it again writes identical bytes
-// (test/example-images.test.ts checks the committed files against a fresh run). Existing files of the same names are
-// overwritten; nothing else in outDir is touched.
+// (test/image-folder-example.test.ts checks the committed files against a fresh run; the PNGs are deflated by Node's
+// zlib, so a Node whose zlib compresses differently would write other, equally valid, bytes). Existing files of the
+// same names are overwritten; nothing else in outDir is touched. The committed files were written with Node 20.20 (zlib 1.3.1).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
