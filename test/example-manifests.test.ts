@@ -12,6 +12,10 @@ describe('the example manifests', () => {
     expect(examples).toContain('mnist-cnn.json');
   });
 
+  it('include the image-folder example (its validation reads the committed images)', () => {
+    expect(examples).toContain('image-folder.json');
+  });
+
   for (const file of examples) {
     it(`${file} validates`, async () => {
       const result = await runCli(['validate', `experiments/${file}`]);
