@@ -150,7 +150,7 @@ describe('a new user writes a loss (the walk-through of docs/write-a-plugin.md)'
     expect(typo.code).toBe(2);
     const builtin = await runCli(['validate', 'experiments/my-kd.json', '--set', 'losses.0.params={"temprature":2}'], { cwd: project });
     expect(builtin.stderr).toBe(
-      '--set losses.0.params={"temprature":2}: /losses/0/params/temprature: unknown key "temprature"; did you mean "temperature"? valid: aggregate, scaleByTemperatureSquared, teachers, temperature\n',
+      '--set losses.0.params={"temprature":2}: /losses/0/params/temprature: unknown key "temprature"; did you mean "temperature"? valid: aggregate, scaleByTemperatureSquared, standardize, teachers, temperature\n',
     );
   });
 });
