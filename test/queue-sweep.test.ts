@@ -58,6 +58,25 @@ function onlySweepDir(out: string): string {
   return join(out, entries[0]);
 }
 
+/** Resolves once the sweep directory under `out` records a finished trial (polled: the coordinator writes sweep.json). */
+async function recordedFinishedTrial(out: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const finished = () => {
+    const [dir] = existsSync(out) ? readdirSync(out) : [];
+    const file = dir === undefined ? '' : join(out, dir, 'sweep.json');
+    if (!file || !existsSync(file)) return false;
+    try {
+      return (readJson(file) as { trials?: { status: string }[] }).trials?.some((t) => t.status === 'finished') ?? false;
+    } catch {
+      return false; // caught mid-write
+    }
+  };
+  while (!finished()) {
+    if (Date.now() > deadline) throw new Error(`no finished trial recorded in ${out} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function stopGracefully(worker: WorkerProcess): Promise<void> {
   worker.child.kill('SIGTERM');
   expect(await worker.exited).toBe(0);
@@ -186,12 +205,14 @@ describe('distill sweep --queue with distill worker processes', () => {
     await Promise.all([a.waitFor(/waiting for trials/), b.waitFor(/waiting for trials/)]);
     const out = mkdtempSync(join(tmpdir(), 'queue-sweeps-'));
     const env = { DISTILL_CACHE_DIR: mkdtempSync(join(tmpdir(), 'coordinator-cache-')) };
-    const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 5, batchSize: 16 } }), name: 'queue-resume', sweep: GRID });
+    // Trials long enough that the others are still running when the first is recorded (on an idle machine a 5-epoch
+    // sweep could end within a second of its first trial).
+    const manifest = writeManifest({ ...smallExperiment({ training: { epochs: 30, batchSize: 16 } }), name: 'queue-resume', sweep: GRID });
     let coordinator!: ChildProcess;
     const first = runCli(['sweep', manifest, '--queue', queue, '--concurrency', '2', '--out', out], { env, onSpawn: (child) => (coordinator = child) });
-    // Killed while trials run on the workers, after at least one finished and was recorded.
+    // Killed while trials run on the workers, as soon as one has finished and the coordinator has recorded it.
     await Promise.any([a.waitFor(/: trial \d+ FINISHED/), b.waitFor(/: trial \d+ FINISHED/)]);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await recordedFinishedTrial(out);
     coordinator.kill('SIGKILL');
     expect((await first).signal).toBe('SIGKILL');
     const sweepDir = onlySweepDir(out);
