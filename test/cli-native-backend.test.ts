@@ -2,7 +2,7 @@
 // and stops before any run exists, with the command that installs it, when it is not. CI runs this file once without
 // the package and once more after `npm run setup:native`.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, smallExperiment, writeManifest } from './support/cli.js';
@@ -22,7 +22,7 @@ const expected =
     : {
         code: 0,
         stderr: expect.stringContaining('backend: tensorflow — requested "tensorflow"\n'),
-        runs: [expect.objectContaining({ status: 'FINISHED', backend: { name: 'tensorflow', reason: 'requested "tensorflow"', version: nativeVersion } })],
+        runs: [expect.objectContaining({ status: 'FINISHED', backend: { name: 'tensorflow', reason: 'requested "tensorflow"', version: nativeVersion, threads: availableParallelism() } })],
       };
 
 describe(`distill run --set backend=tensorflow (@tensorflow/tfjs-node ${nativeVersion ?? 'not installed'})`, () => {
