@@ -30,7 +30,7 @@ export { lookupLayer, requireLayer, withLayerShapes, type MissingLayer } from '.
 export { inMemorySource, sourceOf } from './data/in-memory-source.js';
 export { buildPlugin, validatedParams } from './testing/build-plugin.js';
 export { lossInputs } from './testing/loss-inputs.js';
-export { trainingLosses } from './testing/training-losses.js';
+export { lossesOnBatch, trainingLosses } from './testing/training-losses.js';
 export * from './schedules/scheduled-number.js';
 export * from './io/model-files.js';
 export { encodeNpy, decodeNpy, type NpyMatrix } from './io/npy.js';

@@ -17,7 +17,16 @@ export async function trainingLosses(model: tf.LayersModel, backend: BackendName
   const size = batch * inputShape.reduce((product, d) => product * d, 1);
   const x = tf.tensor(Float32Array.from({ length: size }, () => random.normal()), [batch, ...inputShape]);
   const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: batch }, () => random.int(classes)), 'int32'), classes);
-  const optimizer = tf.train.adam(0.01);
+  try {
+    return lossesOnBatch(model, x, y, { steps, learningRate: 0.01 });
+  } finally {
+    tf.dispose([x, y]);
+  }
+}
+
+/** Adam steps (softmax cross-entropy on the logits) on one given batch: the loss after each step. Disposes nothing given. */
+export function lossesOnBatch(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, { steps, learningRate }: { steps: number; learningRate: number }): number[] {
+  const optimizer = tf.train.adam(learningRate);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const losses: number[] = [];
   for (let step = 0; step < steps; step++) {
@@ -25,7 +34,6 @@ export async function trainingLosses(model: tf.LayersModel, backend: BackendName
     losses.push(loss.dataSync()[0]);
     loss.dispose();
   }
-  tf.dispose([x, y]);
   optimizer.dispose();
   return losses;
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { buildPlugin, initBackend, seededRandom, UserError, validatedParams, type BuildContext, type DatasetInfo, type DistillModel, type SemanticCheckContext } from '@distill/core';
+import { buildPlugin, initBackend, lossesOnBatch, seededRandom, UserError, validatedParams, type BuildContext, type DatasetInfo, type DistillModel, type SemanticCheckContext } from '@distill/core';
 import embeddingBag from './embedding-bag.js';
 import textCnn from './text-cnn.js';
 import { MaskedMean } from './masked-mean.js';
@@ -27,17 +27,11 @@ async function trainOnTokens(model: tf.LayersModel, steps = 15): Promise<number[
   const ids = Int32Array.from({ length: 8 * 12 }, (_, i) => (i % 12 > 8 ? 0 : 1 + random.int(49)));
   const x = tf.tensor2d(ids, [8, 12], 'int32');
   const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 8 }, (_, i) => i % 3), 'int32'), 3);
-  const optimizer = tf.train.adam(0.02);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const losses: number[] = [];
-  for (let step = 0; step < steps; step++) {
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true, variables)!;
-    losses.push(loss.dataSync()[0]);
-    loss.dispose();
+  try {
+    return lossesOnBatch(model, x, y, { steps, learningRate: 0.02 });
+  } finally {
+    tf.dispose([x, y]);
   }
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  return losses;
 }
 
 afterAll(() => initBackend('cpu'));
